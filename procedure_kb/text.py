@@ -133,11 +133,14 @@ def expand_abbreviations(words: list[str]) -> list[str]:
 
 def normalize_word(word: str) -> str:
     """Normalise one token: NFC, lower case, fold, squeeze repeats, expand abbreviation."""
-    folded = squeeze_repeats(fold(nfc(word).lower()))
+    folded = fold(nfc(word).lower())
+    if folded not in ABBREVIATIONS:
+        folded = squeeze_repeats(folded)
     return ABBREVIATIONS.get(folded, folded)
 
 
 def normalize(text: str) -> str:
     """Full normalisation for matching: lower, folded, repeats squeezed, abbreviations expanded."""
-    folded = squeeze_repeats(fold(clean_controls(nfc(text)).lower()))
-    return " ".join(expand_abbreviations(_WORD.findall(folded)))
+    words = _WORD.findall(fold(clean_controls(nfc(text)).lower()))
+    words = [w if w in ABBREVIATIONS else squeeze_repeats(w) for w in words]
+    return " ".join(expand_abbreviations(words))

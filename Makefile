@@ -1,0 +1,70 @@
+# Trợ lý Dịch vụ công — every command a developer or CI needs.
+# `make run` sets up, trains if needed and starts the assistant; `make test` runs the whole suite.
+
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.10 || ls -d $$HOME/.pyenv/versions/3.10*/bin/python 2>/dev/null | tail -n1)
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+STAMP := $(VENV)/.installed
+CASES ?= ../shared/eval/sample.yml
+OUT ?= results/eval.json
+
+.PHONY: help setup kb nlu-data train run shell actions test lint validate eval bench clean
+
+help:
+	@echo "make run    - cài đặt (nếu cần), huấn luyện (nếu cần) và chạy trợ lý"
+	@echo "make test   - cài đặt (nếu cần) và chạy toàn bộ kiểm thử"
+	@echo "make shell  - trò chuyện trong terminal"
+	@echo "make eval CASES=path/to/cases.yml - đánh giá NLU theo hợp đồng"
+
+# One pip call resolves every dependency, pinned by constraints.txt.
+$(STAMP): pyproject.toml constraints.txt
+	@test -n "$(PYTHON)" || { echo "Cần Python 3.10 (pyenv install 3.10)"; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip<24.1"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+# Knowledge base: migrate the schema and load the bundled procedure records.
+kb: $(STAMP)
+	$(PY) -m procedure_kb load
+
+# Training data generated from other sources (git-ignored): unmarked copies, KB lookup tables.
+nlu-data: $(STAMP)
+	$(PY) -m bot.augment
+	$(PY) -m bot.kb_lookup
+
+# Rasa retrains only what changed since the last model (it compares fingerprints).
+train: nlu-data
+	$(RASA) train --quiet
+
+run: kb train
+	$(PY) -m bot.run
+
+actions: $(STAMP)
+	$(RASA) run actions --actions actions
+
+shell: kb train
+	@echo "Trò chuyện trong terminal (máy chủ actions phải đang chạy: make actions)."
+	$(RASA) shell
+
+test: $(STAMP)
+	bash scripts/test.sh
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+validate: nlu-data
+	$(RASA) data validate --fail-on-warnings
+
+eval: kb train
+	$(PY) -m bot.evaluate $(CASES) --out $(OUT)
+
+bench: kb train
+	$(PY) -m bench.run_all
+
+clean:
+	rm -rf models results var .pytest_cache data/nlu/generated

@@ -1,0 +1,160 @@
+"""Start everything a person needs to chat: sandbox one-stop service, action server, Rasa server.
+
+    python -m bot.run            # what `make run` calls after setup and training
+
+Ports and URLs come from :mod:`bot.settings` (RASA_PORT, ACTIONS_PORT, ONESTOP_PORT, ...).
+Ctrl-C stops every process it started.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from bot.evaluate import latest_model
+from bot.settings import PROJECT_ROOT, VAR_DIR, Settings, load
+
+BIN = Path(sys.executable).parent
+
+
+def endpoints_file(settings: Settings) -> Path:
+    """endpoints.yml as committed, or a copy under var/ pointing at a non-default actions port."""
+    committed = PROJECT_ROOT / "endpoints.yml"
+    text = committed.read_text(encoding="utf-8")
+    default_url = "http://127.0.0.1:5055/webhook"
+    if settings.action_endpoint_url == default_url:
+        return committed
+    VAR_DIR.mkdir(exist_ok=True)
+    runtime = VAR_DIR / "endpoints.yml"
+    runtime.write_text(text.replace(default_url, settings.action_endpoint_url), encoding="utf-8")
+    return runtime
+
+
+def commands(settings: Settings, model: Path) -> list[tuple[str, list[str], str]]:
+    """(name, argv, health URL) of each process to start, in start order."""
+    host = settings.host
+    return [
+        (
+            "hệ thống một cửa (sandbox)",
+            [sys.executable, "-m", "onestop_sandbox"],
+            f"{settings.onestop_url}/health",
+        ),
+        (
+            "máy chủ actions",
+            [
+                str(BIN / "rasa"),
+                "run",
+                "actions",
+                "--actions",
+                "actions",
+                "--port",
+                str(settings.actions_port),
+            ],
+            f"http://{host}:{settings.actions_port}/health",
+        ),
+        (
+            "máy chủ Rasa",
+            [
+                str(BIN / "rasa"),
+                "run",
+                "--model",
+                str(model),
+                "--enable-api",
+                "--interface",
+                host,
+                "--port",
+                str(settings.rasa_port),
+                "--cors",
+                "*",
+                "--credentials",
+                str(PROJECT_ROOT / "credentials.yml"),
+                "--endpoints",
+                str(endpoints_file(settings)),
+            ],
+            f"http://{host}:{settings.rasa_port}/",
+        ),
+    ]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 300.0) -> bool:
+    """Poll ``url`` until it answers 200, the process dies or ``timeout`` passes."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return True
+        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+            pass
+        time.sleep(1)
+    return False
+
+
+def stop_all(processes: list[subprocess.Popen]) -> None:
+    """Terminate children (newest first), then kill any that linger."""
+    for process in reversed(processes):
+        if process.poll() is None:
+            process.terminate()
+    for process in reversed(processes):
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def start(settings: Settings, model: Path, env: dict[str, str]) -> list[subprocess.Popen]:
+    """Start every process and wait until each answers; stop them all if one fails."""
+    processes: list[subprocess.Popen] = []
+    for name, argv, health in commands(settings, model):
+        print(f"Đang khởi động {name}...", flush=True)
+        process = subprocess.Popen(argv, cwd=PROJECT_ROOT, env=env)
+        processes.append(process)
+        if not wait_until_up(health, process):
+            stop_all(processes)
+            raise RuntimeError(f"Không khởi động được {name}.")
+    return processes
+
+
+def main() -> int:
+    """Start the stack, print where to chat, and wait for Ctrl-C."""
+    settings = load()
+    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
+    processes: list[subprocess.Popen] = []
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        processes = start(settings, latest_model(PROJECT_ROOT / "models"), env)
+        rest = f"http://{settings.host}:{settings.rasa_port}/webhooks/rest/webhook"
+        print(
+            "\nTrợ lý Dịch vụ công đã sẵn sàng.\n"
+            f'  REST:      POST {rest}  (JSON: {{"sender": "ten", "message": "xin chào"}})\n'
+            f"  socket.io: http://{settings.host}:{settings.rasa_port}/socket.io\n"
+            "  Chat trong terminal: make shell\n"
+            "Nhấn Ctrl-C để dừng.",
+            flush=True,
+        )
+        while all(p.poll() is None for p in processes):
+            time.sleep(1)
+        print(
+            "Một tiến trình đã dừng bất thường; đang tắt các tiến trình còn lại.", file=sys.stderr
+        )
+        return 1
+    except RuntimeError as error:
+        print(f"Lỗi: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nĐang dừng...", flush=True)
+        return 0
+    finally:
+        stop_all(processes)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

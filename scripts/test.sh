@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The whole test suite (`make test`, called by .ci/run): lint, data validation, pytest.
+# Starts a real PostgreSQL server for the storage tests when it can (installing it if needed).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/.venv/bin:$PATH"
+export TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1
+
+echo "== ruff"
+ruff check .
+
+echo "== PostgreSQL for the storage tests"
+if url=$(bash scripts/postgres.sh start | tail -n 1) && [[ "$url" == postgresql* ]]; then
+  export KB_TEST_POSTGRES_URL="$url"
+  echo "PostgreSQL: ${url%%@*}@…"
+else
+  echo "PostgreSQL could not be started: its tests will be skipped (reason printed by pytest)."
+fi
+
+echo "== generated training data and rasa data validate"
+python -m bot.augment
+python -m procedure_kb load
+python -m bot.kb_lookup
+rasa data validate --fail-on-warnings
+
+echo "== pytest"
+pytest "$@"

@@ -1,0 +1,85 @@
+"""Start the real servers (sandbox, action server, Rasa) and talk over the REST channel."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import requests
+
+from bot.run import start, stop_all
+from bot.settings import load
+from tests.conftest import ROOT, free_port
+
+VIETNAMESE_MARKS = set("ăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ")
+
+
+@pytest.fixture(scope="module")
+def rest_url(trained_model, kb_url, tmp_path_factory):
+    state = tmp_path_factory.mktemp("state")
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(ROOT),
+        RASA_PORT=str(free_port()),
+        ACTIONS_PORT=str(free_port()),
+        ONESTOP_PORT=str(free_port()),
+        KB_DATABASE_URL=kb_url,
+        STATE_DATABASE_URL=f"sqlite:///{state / 'state.sqlite3'}",
+        ONESTOP_DATABASE_URL=f"sqlite:///{state / 'onestop.sqlite3'}",
+    )
+    settings = load(env)
+    processes = start(settings, trained_model, env)
+    yield f"http://{settings.host}:{settings.rasa_port}/webhooks/rest/webhook"
+    stop_all(processes)
+
+
+def say(url: str, sender: str, message) -> list[dict]:
+    response = requests.post(url, json={"sender": sender, "message": message}, timeout=60)
+    assert response.status_code < 500, response.text
+    return response.json()
+
+
+def texts(replies: list[dict]) -> str:
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+def is_vietnamese_reply(replies: list[dict]) -> bool:
+    joined = texts(replies).lower()
+    return bool(joined) and any(ch in VIETNAMESE_MARKS for ch in joined)
+
+
+def test_greeting_gets_a_vietnamese_welcome(rest_url):
+    replies = say(rest_url, "rest-greet", "xin chào")
+    assert is_vietnamese_reply(replies)
+    assert "Trợ lý Dịch vụ công" in texts(replies)
+
+
+def test_procedure_question_is_answered_from_the_knowledge_base(rest_url):
+    replies = say(rest_url, "rest-fee", "lệ phí làm hộ chiếu bao nhiêu")
+    assert is_vietnamese_reply(replies)
+    assert "hộ chiếu" in texts(replies).lower()
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "",
+        "   ",
+        "😀🙏😀",
+        "\x00\x01\x02\x7f",
+        "a" * 20_000,
+        "làm hộ chiếu " * 2000,
+        "<script>alert(1)</script>",
+        "'; DROP TABLE procedures; --",
+        "\ufffd\ufffd\u200b\u202e",
+    ],
+)
+def test_bad_input_gets_a_clear_vietnamese_reply_and_no_server_error(rest_url, message):
+    replies = say(rest_url, "rest-bad", message)
+    assert is_vietnamese_reply(replies), replies
+    assert "Traceback" not in texts(replies)
+
+
+def test_non_string_message_is_rejected_without_server_error(rest_url):
+    response = requests.post(rest_url, json={"sender": "x", "message": 12345}, timeout=60)
+    assert response.status_code < 500
