@@ -1,0 +1,34 @@
+"""REST channel (``/webhooks/rest/webhook``) with input hygiene."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint
+from sanic.request import Request
+
+from bot.channels.guard import clean_message, clean_sender, guard
+
+
+class SafeRestInput(RestInput):
+    """Rasa's REST channel; messages are cleaned and bounded, failures answered politely."""
+
+    @classmethod
+    def name(cls) -> str:
+        """Keep Rasa's URL: /webhooks/rest/webhook."""
+        return "rest"
+
+    async def _extract_sender(self, req: Request) -> str | None:
+        return clean_sender((req.json or {}).get("sender"))
+
+    def _extract_message(self, req: Request) -> str | None:
+        return clean_message((req.json or {}).get("message"))
+
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Blueprint:
+        """Rasa's blueprint around a guarded message handler."""
+        return super().blueprint(guard(on_new_message))
