@@ -22,7 +22,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from underthesea import word_tokenize
 
-from procedure_kb.text import clean_controls, nfc, normalize_word
+from procedure_kb.text import clean_controls, has_diacritics, nfc, normalize_word
 
 # Longer inputs are cut before segmentation: a chat message longer than this is noise.
 MAX_SEGMENT_CHARS = 2000
@@ -40,8 +40,20 @@ def lemma_for(surface: str) -> str:
     return "_".join(" ".join(parts).split())
 
 
-def segment(text: str) -> list[tuple[int, int]]:
-    """Return (start, end) spans of the words underthesea finds in ``text``."""
+def syllables(text: str) -> list[tuple[int, int]]:
+    """(start, end) spans of whitespace-separated syllables and punctuation-free runs."""
+    return [(m.start(), m.end()) for m in re.finditer(r"\w+|[^\w\s]+", text)]
+
+
+def segment(text: str, unmarked: str = "underthesea") -> list[tuple[int, int]]:
+    """Return (start, end) spans of the words in ``text``.
+
+    underthesea's model learnt word boundaries from marked text; on text typed without any tone
+    marks it glues unrelated syllables ("can giay", "nop ho"). With ``unmarked="syllables"`` such
+    text is split into syllables instead, and word bigram features recover the compounds.
+    """
+    if unmarked == "syllables" and not has_diacritics(text):
+        return syllables(text)
     head = text[:MAX_SEGMENT_CHARS]
     spans: list[tuple[int, int]] = []
     cursor = 0
@@ -87,6 +99,8 @@ class VietnameseTokenizer(Tokenizer):
             "intent_split_symbol": "_",
             "token_pattern": None,
             "prefix_separator_symbol": None,
+            # How to split text typed without any diacritics: "syllables" or "underthesea".
+            "unmarked_text": "syllables",
         }
 
     @classmethod
@@ -129,7 +143,7 @@ class VietnameseTokenizer(Tokenizer):
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
         """Segment ``attribute`` of the message into tokens with folded lemmas."""
         text = message.get(attribute) or ""
-        spans = segment(text)
+        spans = segment(text, self._config["unmarked_text"])
         cuts = {b for e in message.get(ENTITIES) or [] for b in (e.get("start"), e.get("end"))}
         if attribute == TEXT and cuts:
             spans = split_at(spans, {c for c in cuts if isinstance(c, int)})

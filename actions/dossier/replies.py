@@ -1,0 +1,136 @@
+"""Wording of the dossier-status answer, so it reads the same everywhere.
+
+Input is the safe view of a dossier (``records.public_view``: masked name, no phone, ID number or
+address); output is plain Vietnamese text and buttons that open the matching FAQ entries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from actions.dossier.statuses import BY_KEY, RESULT_METHODS
+from procedure_kb.working_days import Calendar, working_days_between
+
+WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+FAQ_BUTTON_TITLES = {
+    "bo-sung-ho-so": "Cách bổ sung hồ sơ",
+    "thanh-toan-truc-tuyen": "Cách nộp phí trực tuyến",
+    "nhan-ket-qua": "Các cách nhận kết quả",
+    "tra-cuu-ho-so": "Tự tra cứu hồ sơ",
+    "phan-anh-kien-nghi": "Gửi phản ánh, kiến nghị",
+}
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """Where the dossier stands against its due date, in working days."""
+
+    due: date
+    overdue: bool
+    working_days: int  # overdue by (overdue) or left until the due date (not overdue)
+
+
+def _day(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def format_date(day: date) -> str:
+    """"20/11/2026 (thứ Sáu)"."""
+    return f"{day:%d/%m/%Y} ({WEEKDAYS[day.weekday()]})"
+
+
+def format_money(amount: int) -> str:
+    """"1.250.000 đồng"."""
+    return f"{amount:,}".replace(",", ".") + " đồng"
+
+
+def deadline(view: dict[str, Any], today: date, calendar: Calendar | None = None) -> Deadline | None:
+    """The due-date position when the agency's clock runs for this status, else ``None``."""
+    status = BY_KEY.get(view.get("status", ""))
+    due = _day(view.get("due_at"))
+    if status is None or due is None or not status.deadline_applies:
+        return None
+    if today > due:
+        return Deadline(due, True, working_days_between(due, today, calendar))
+    return Deadline(due, False, working_days_between(today, due, calendar))
+
+
+def _deadline_line(position: Deadline) -> str:
+    when = format_date(position.due)
+    if position.overdue:
+        if position.working_days:
+            return f"Ngày hẹn trả kết quả: {when}, đã quá hạn {position.working_days} ngày làm việc."
+        return f"Ngày hẹn trả kết quả: {when}, đã quá ngày hẹn."
+    if position.working_days == 0:
+        return f"Ngày hẹn trả kết quả: hôm nay, {when}."
+    return f"Ngày hẹn trả kết quả: {when}, còn {position.working_days} ngày làm việc."
+
+
+def status_answer(
+    view: dict[str, Any],
+    today: date,
+    hotline: str,
+    calendar: Calendar | None = None,
+) -> tuple[str, list[dict[str, str]]]:
+    """The answer text and FAQ buttons for a verified dossier."""
+    status = BY_KEY[view["status"]]
+    title = f"Hồ sơ {view['code']}"
+    if view.get("procedure_name"):
+        title += f" ({view['procedure_name']})"
+    lines = [title + "."]
+    if view.get("applicant"):
+        lines.append(f"Người nộp: {view['applicant']}.")
+    lines.append(f"Tình trạng: {status.label}. {status.meaning}")
+    holder = status.holder
+    if view.get("agency_name") and not status.finished:
+        holder = f"{holder} Cơ quan: {view['agency_name']}."
+    lines.append(f"Hồ sơ đang ở đâu: {holder}")
+
+    position = deadline(view, today, calendar)
+    if position:
+        lines.append(_deadline_line(position))
+    elif status.key in ("da_xu_ly_xong", "da_tra_ket_qua") and _day(view.get("finished_at")):
+        lines.append(f"Ngày giải quyết xong: {format_date(_day(view['finished_at']))}.")
+
+    lines.append(f"Anh/Chị cần làm gì: {status.next_step}")
+    if status.key == "yeu_cau_bo_sung":
+        if view.get("supplement_note"):
+            lines.append(f"Nội dung cần bổ sung: {view['supplement_note']}")
+        deadline_day = _day(view.get("supplement_deadline"))
+        if deadline_day:
+            lines.append(f"Hạn bổ sung: {format_date(deadline_day)}.")
+    if status.key == "yeu_cau_nghia_vu_tai_chinh" and view.get("fee_amount"):
+        lines.append(f"Số tiền cần nộp: {format_money(int(view['fee_amount']))}.")
+    method = RESULT_METHODS.get(view.get("result_method") or "")
+    if method and status.key in ("da_xu_ly_xong", "dang_xu_ly", "duoc_tiep_nhan"):
+        lines.append(f"Cách nhận kết quả Anh/Chị đã chọn: {method}.")
+
+    if position and position.overdue:
+        contact = view.get("agency_name") or "cơ quan đã nhận hồ sơ"
+        phone = view.get("agency_phone")
+        reach = f"{contact}, điện thoại {phone}" if phone else f"{contact} hoặc tổng đài {hotline}"
+        lines.append(
+            "Chúng tôi thành thật xin lỗi Anh/Chị vì hồ sơ bị chậm so với ngày hẹn. "
+            f"Anh/Chị vui lòng liên hệ {reach} để được giải thích và biết ngày trả kết quả mới. "
+            "Theo quy định, cơ quan giải quyết chậm phải có văn bản xin lỗi và hẹn lại ngày trả."
+        )
+
+    buttons = [
+        {"title": FAQ_BUTTON_TITLES[faq], "payload": f'/ask_faq{{"faq": "{faq}"}}'}
+        for faq in status.faq_ids
+        if faq in FAQ_BUTTON_TITLES
+    ]
+    buttons.append({"title": "Tra cứu hồ sơ khác", "payload": "/check_dossier_status"})
+    return "\n".join(lines), buttons
+
+
+def retry_minutes(seconds: int) -> int:
+    """Whole minutes to tell the citizen (at least 1)."""
+    return max(1, -(-int(seconds) // 60))

@@ -1,0 +1,822 @@
+"""Every sentence the actions show to citizens, so replies look the same everywhere.
+
+Replies are short chat bubbles: a title line, then bullets ("•"), in polite plain Vietnamese, with
+buttons for the natural next question. Functions here are pure: records (plain dicts in the shape
+of docs/kb-format.md) in, :class:`Bubble` objects out; the actions only send them.
+
+Facts a record lists under ``needs_review`` ("fee: ...", "submission[0].time_text: ...") are never
+stated as fact: the bubble says staff are checking them and links the official source instead.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+Record = Mapping[str, Any]
+
+BULLET = "• "
+
+# Next-question buttons, in the order they are shown.
+NEXT_QUESTIONS: tuple[tuple[str, str], ...] = (
+    ("ask_documents", "Giấy tờ cần chuẩn bị"),
+    ("ask_fee", "Lệ phí"),
+    ("ask_processing_time", "Thời gian"),
+    ("ask_online", "Nộp trực tuyến"),
+    ("ask_where", "Nơi nộp"),
+    ("ask_steps", "Các bước"),
+    ("ask_eligibility", "Điều kiện"),
+)
+PROCEDURE_INTENTS = ("ask_procedure",) + tuple(intent for intent, _ in NEXT_QUESTIONS)
+
+# What each intent asks about, used in "Anh/Chị muốn hỏi lệ phí của thủ tục nào?".
+ASPECTS = {
+    "ask_procedure": "",
+    "ask_documents": "giấy tờ cần chuẩn bị",
+    "ask_fee": "lệ phí",
+    "ask_processing_time": "thời gian giải quyết",
+    "ask_where": "nơi nộp hồ sơ",
+    "ask_steps": "các bước thực hiện",
+    "ask_online": "cách nộp trực tuyến",
+    "ask_eligibility": "điều kiện",
+}
+
+CHANNELS = {"in_person": "Nộp trực tiếp", "online": "Nộp trực tuyến", "post": "Gửi qua bưu điện"}
+
+# Where the data already is, so the citizen need not bring the paper.
+DATA_SOURCES = {
+    "population_db": "Cơ sở dữ liệu quốc gia về dân cư",
+    "chip_id": "thẻ căn cước gắn chip",
+    "vneid": "ứng dụng VNeID",
+    "personal_data_store": "Kho dữ liệu cá nhân trên Cổng Dịch vụ công",
+}
+
+# Record fields behind each part of an answer, for ``needs_review`` checks.
+SECTION_FIELDS: dict[str, set[str]] = {
+    "summary": {"summary", "result"},
+    "agency": {"agency", "level"},
+    "fee": {"fee", "fee_vnd"},
+    "time": {"time_days", "time_text", "time"},
+    "channels": {"description", "channel"},
+    "online": {"online_level", "portal_url"},
+    "steps": {"steps"},
+    "documents": {"documents", "items", "originals", "copies", "skip_if", "template"},
+    "eligibility": {"applicants", "conditions"},
+    # glossary and FAQ fields
+    "what": {"what"},
+    "issuer": {"issuer"},
+    "how_to_get": {"how_to_get"},
+    "doc_template": {"template"},
+    "replaced_by": {"replaced_by"},
+    "answer": {"answer"},
+    # office data
+    "sessions": {"sessions", "office_hours"},
+    "number": {"number", "phone"},
+}
+# A bare "submission" flag covers every part that comes from the ways to submit.
+SUBMISSION_SECTIONS = {"fee", "time", "channels", "online"}
+# Fields no answer states (codes, legal basis, bookkeeping): notes on them change nothing here.
+UNSHOWN_FIELDS = {
+    "id",
+    "code",
+    "name",
+    "question",
+    "aliases",
+    "keywords",
+    "phrasings",
+    "field",
+    "legal_basis",
+    "published_by",
+    "local_variant",
+    "effective_from",
+    "effective_to",
+    "status",
+    "source",
+    "reviewed_at",
+    "related_procedures",
+    "members",
+    "interconnected_group",
+    "result",
+}
+
+CHECKING = "cán bộ đang kiểm tra lại thông tin này"
+
+
+@dataclass(frozen=True)
+class Bubble:
+    """One chat message: text and optional buttons ({"title", "payload"})."""
+
+    text: str
+    buttons: list[dict[str, str]] = field(default_factory=list)
+
+
+def send(dispatcher: Any, bubbles: Iterable[Bubble]) -> None:
+    """Send bubbles in order through a rasa-sdk dispatcher."""
+    for bubble in bubbles:
+        dispatcher.utter_message(text=bubble.text, buttons=list(bubble.buttons))
+
+
+def payload(intent: str, **entities: str) -> str:
+    """A button payload: ``/ask_fee{"procedure":"khai-sinh"}``."""
+    if not entities:
+        return f"/{intent}"
+    return f"/{intent}" + json.dumps(entities, ensure_ascii=False, separators=(",", ":"))
+
+
+def button(title: str, intent: str, **entities: str) -> dict[str, str]:
+    """One button dict as Rasa channels expect it."""
+    return {"title": short(title, 60), "payload": payload(intent, **entities)}
+
+
+def short(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters at a word boundary, with an ellipsis when cut."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def sentence(text: Any) -> str:
+    """Trimmed text ending with a full stop (or its own final punctuation)."""
+    text = " ".join(str(text or "").split())
+    if text and text[-1] not in ".!?:…)":
+        text += "."
+    return text
+
+
+def lines(title: str, bullets: Iterable[str], footer: str | None = None) -> str:
+    """A title line, bullets, and an optional plain last line."""
+    body = [title] + [BULLET + item for item in bullets if item]
+    if footer:
+        body.append(footer)
+    return "\n".join(body)
+
+
+# --- needs_review -------------------------------------------------------------------------------
+
+
+def _flag_tokens(note: str) -> set[str] | None:
+    """Field tokens of one needs_review note ("submission[0].fee: ..." -> {submission, fee})."""
+    if ":" not in note:
+        return None
+    key = note.split(":", 1)[0].strip().lower()
+    tokens = {t for t in re.split(r"[\s.\[\],/]+", key) if t and not t.isdigit()}
+    return tokens or None
+
+
+def review_sections(record: Record) -> set[str]:
+    """Sections of ``record`` that staff have not confirmed.
+
+    "*" stands for a note on no field we know: answers then carry a general caveat line, but
+    nothing is withheld.
+    """
+    flagged: set[str] = set()
+    for note in record.get("needs_review") or []:
+        tokens = _flag_tokens(str(note))
+        if tokens is None:
+            flagged.add("*")
+            continue
+        specific = tokens - {"submission"}
+        hits = {name for name, fields in SECTION_FIELDS.items() if fields & specific}
+        if not specific and "submission" in tokens:
+            hits = set(SUBMISSION_SECTIONS)
+        if not hits and not specific <= UNSHOWN_FIELDS:
+            hits = {"*"}
+        flagged |= hits
+    return flagged
+
+
+def checking_line(record: Record) -> str:
+    """'Staff are checking' with the official source to look at meanwhile."""
+    source = record.get("source")
+    tail = f" Anh/Chị xem thông tin chính thức tại: {source}" if source else ""
+    return f"Cán bộ đang kiểm tra lại thông tin này.{tail}"
+
+
+def _caveat(record: Record, flagged: set[str], *sections: str) -> str | None:
+    if "*" in flagged or any(s in flagged for s in sections):
+        return "Lưu ý: " + checking_line(record)[0].lower() + checking_line(record)[1:]
+    return None
+
+
+# --- facts --------------------------------------------------------------------------------------
+
+
+def fee_text(way: Record) -> str:
+    """The fee of one way to submit, in words."""
+    if way.get("fee"):
+        return str(way["fee"]).strip().rstrip(".")
+    amount = way.get("fee_vnd")
+    if amount == 0:
+        return "Miễn phí"
+    if isinstance(amount, int | float):
+        return f"{int(amount):,} đồng".replace(",", ".")
+    return "chưa có thông tin"
+
+
+def time_text(way: Record) -> str:
+    """The processing time of one way to submit, in words."""
+    if way.get("time_text"):
+        return str(way["time_text"]).strip().rstrip(".")
+    days = way.get("time_days")
+    if days == 0:
+        return "Trong ngày làm việc"
+    if isinstance(days, int | float):
+        return f"{days:g} ngày làm việc"
+    return "chưa có thông tin"
+
+
+def _per_channel(ways: Sequence[Record], describe: Any) -> list[str]:
+    """One bullet when every channel says the same, else one bullet per channel."""
+    values = [
+        (CHANNELS.get(str(w.get("channel")), str(w.get("channel"))), describe(w)) for w in ways
+    ]
+    if not values:
+        return ["chưa có thông tin"]
+    if len({value for _, value in values}) == 1:
+        return [sentence(values[0][1])]
+    return [f"{label}: {sentence(value)}" for label, value in values]
+
+
+def _summary_of(ways: Sequence[Record], describe: Any) -> str:
+    parts = _per_channel(ways, describe)
+    return parts[0] if len(parts) == 1 else " ".join(parts)
+
+
+def online_text(procedure: Record) -> str:
+    """Whether the procedure can be done online, in one sentence."""
+    level = procedure.get("online_level")
+    if level == "full":
+        return "Làm được toàn bộ trực tuyến, không phải đến cơ quan."
+    if level == "partial":
+        return "Nộp hồ sơ trực tuyến được, nhưng vẫn có bước phải làm trực tiếp."
+    return "Chưa làm trực tuyến được, Anh/Chị nộp trực tiếp hoặc qua bưu điện."
+
+
+def count_text(item: Record) -> str:
+    """'1 bản chính và 2 bản sao' for a dossier item."""
+    originals, copies = int(item.get("originals") or 0), int(item.get("copies") or 0)
+    parts = []
+    if originals:
+        parts.append(f"{originals} bản chính")
+    if copies:
+        parts.append(f"{copies} bản sao")
+    return " và ".join(parts)
+
+
+def skip_text(sources: Iterable[str]) -> str:
+    """'không cần mang nếu thông tin đã có trong ...' for documents the office can look up."""
+    names = [DATA_SOURCES.get(s, s) for s in sources]
+    if not names:
+        return ""
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " hoặc " + names[-1]
+    return f"không cần mang nếu thông tin đã có trong {joined}"
+
+
+def document_line(item: Record) -> str:
+    """One dossier item: name, template, how many, and whether it may be skipped."""
+    text = str(item.get("name") or item.get("document"))
+    if item.get("template"):
+        text += f" ({item['template']})"
+    count = count_text(item)
+    if count:
+        text += f": {count}"
+    skip = skip_text(item.get("skip_if") or [])
+    if skip:
+        text += f" – {skip}"
+    text = sentence(text)
+    if item.get("note"):
+        text += " " + sentence(item["note"])
+    return text
+
+
+# --- procedure answers --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Related:
+    """Records an answer mentions besides the procedure: its liên thông group and members."""
+
+    group: Record | None = None
+    members: list[Record] = field(default_factory=list)
+
+
+def next_buttons(procedure: Record, answered: str | None = None) -> list[dict[str, str]]:
+    """Buttons for the natural next questions about ``procedure``."""
+    buttons = []
+    for intent, title in NEXT_QUESTIONS:
+        if intent == answered:
+            continue
+        if intent == "ask_steps" and not procedure.get("steps"):
+            continue
+        if intent == "ask_eligibility" and not (
+            procedure.get("conditions") or procedure.get("applicants")
+        ):
+            continue
+        buttons.append(button(title, intent, procedure=str(procedure["id"])))
+    return buttons
+
+
+def interconnected_lines(procedure: Record, related: Related) -> list[str]:
+    """What the liên thông group is and what it saves the citizen."""
+    group = related.group
+    if not group:
+        return []
+    saving = (
+        sentence(group.get("summary"))
+        if group.get("summary")
+        else ("Anh/Chị chỉ nộp một bộ hồ sơ, không phải đi nộp từng thủ tục ở nhiều nơi.")
+    )
+    return [f"Có thể làm liên thông: {group.get('name')}. {saving}"]
+
+
+def _portal(procedure: Record) -> str:
+    url = procedure.get("portal_url")
+    return (
+        f" Nộp tại: {url}" if url and procedure.get("online_level") in ("full", "partial") else ""
+    )
+
+
+def overview(procedure: Record, related: Related) -> list[Bubble]:
+    """ask_procedure: what it is, who handles it, time, fee, online, next questions."""
+    flagged = review_sections(procedure)
+    ways = procedure.get("submission") or []
+    bullets = []
+    if procedure.get("summary"):
+        bullets.append(sentence(procedure["summary"]) if "summary" not in flagged else "")
+    bullets.append(
+        "Cơ quan giải quyết: "
+        + (sentence(procedure.get("agency")) if "agency" not in flagged else CHECKING + ".")
+    )
+    bullets.append(
+        "Thời gian: " + (_summary_of(ways, time_text) if "time" not in flagged else CHECKING + ".")
+    )
+    bullets.append(
+        "Lệ phí: " + (_summary_of(ways, fee_text) if "fee" not in flagged else CHECKING + ".")
+    )
+    bullets.append(
+        "Trực tuyến: "
+        + (
+            online_text(procedure) + _portal(procedure)
+            if "online" not in flagged
+            else CHECKING + "."
+        )
+    )
+    if related.members:
+        names = ", ".join(str(m.get("name")) for m in related.members)
+        bullets.append(f"Gồm các thủ tục: {names}.")
+    bullets.extend(interconnected_lines(procedure, related))
+    footer = _caveat(procedure, flagged, "summary", "agency", "time", "fee", "online")
+    text = lines(str(procedure.get("name")), bullets, footer)
+    buttons = next_buttons(procedure)
+    if related.group:
+        buttons.append(
+            button("Làm liên thông", "ask_procedure", procedure=str(related.group["id"]))
+        )
+    return [Bubble(text + "\nAnh/Chị muốn xem thêm thông tin nào ạ?", buttons)]
+
+
+def documents_answer(procedure: Record, related: Related) -> list[Bubble]:
+    """ask_documents: every document with originals/copies, by case, skip marks."""
+    flagged = review_sections(procedure)
+    groups = procedure.get("documents") or []
+    name = procedure.get("name")
+    if not groups:
+        text = lines(
+            f"Giấy tờ cần chuẩn bị – {name}:",
+            [f"Tôi chưa có danh sách giấy tờ của thủ tục này. {checking_line(procedure)}"],
+        )
+        return [Bubble(text, next_buttons(procedure, "ask_documents"))]
+    bubbles = []
+    for index, group in enumerate(groups):
+        items = [document_line(item) for item in group.get("items") or []]
+        case = group.get("case")
+        if index == 0:
+            title = f"Giấy tờ cần chuẩn bị – {name}:"
+            if case:
+                title += f"\n{str(case).rstrip(':')}:"
+            elif len(groups) > 1:
+                title += "\nMọi trường hợp:"
+        else:
+            title = f"{str(case or 'Trường hợp khác').rstrip(':')}:"
+        bubbles.append(Bubble(lines(title, items)))
+    tail = interconnected_lines(procedure, related)
+    caveat = _caveat(procedure, flagged, "documents")
+    first_doc = next(
+        (i.get("name") for g in groups for i in g.get("items") or [] if i.get("name")), None
+    )
+    hint = (
+        f"Muốn biết một giấy tờ là gì, lấy ở đâu, Anh/Chị cứ hỏi, ví dụ: “{first_doc} là gì?”."
+        if first_doc
+        else None
+    )
+    closing = [BULLET + line for line in tail] + [line for line in (caveat, hint) if line]
+    if closing:
+        bubbles.append(Bubble("\n".join(closing)))
+    last = bubbles[-1]
+    bubbles[-1] = Bubble(last.text, next_buttons(procedure, "ask_documents"))
+    return bubbles
+
+
+def fee_answer(procedure: Record, related: Related) -> list[Bubble]:
+    """ask_fee: fee per way to submit."""
+    flagged = review_sections(procedure)
+    if "fee" in flagged:
+        bullets = [checking_line(procedure)]
+    else:
+        bullets = _per_channel(procedure.get("submission") or [], fee_text)
+    text = lines(
+        f"Lệ phí – {procedure.get('name')}:", bullets, _caveat(procedure, flagged - {"fee"})
+    )
+    return [Bubble(text, next_buttons(procedure, "ask_fee"))]
+
+
+def time_answer(procedure: Record, related: Related) -> list[Bubble]:
+    """ask_processing_time: time per way to submit, in working days."""
+    flagged = review_sections(procedure)
+    ways = procedure.get("submission") or []
+    if "time" in flagged:
+        bullets = [checking_line(procedure)]
+        footer = None
+    else:
+        bullets = _per_channel(ways, time_text)
+        counted = any(
+            isinstance(w.get("time_days"), int | float) and w["time_days"] > 0 for w in ways
+        )
+        footer = (
+            "Ngày làm việc không tính thứ Bảy, Chủ nhật và ngày nghỉ lễ, Tết." if counted else None
+        )
+        caveat = _caveat(procedure, flagged)
+        footer = "\n".join(line for line in (footer, caveat) if line) or None
+    text = lines(f"Thời gian giải quyết – {procedure.get('name')}:", bullets, footer)
+    return [Bubble(text, next_buttons(procedure, "ask_processing_time"))]
+
+
+def where_answer(procedure: Record, related: Related) -> list[Bubble]:
+    """ask_where: the agency and where each way to submit goes."""
+    flagged = review_sections(procedure)
+    bullets = [
+        "Cơ quan giải quyết: "
+        + (sentence(procedure.get("agency")) if "agency" not in flagged else CHECKING + ".")
+    ]
+    for way in procedure.get("submission") or []:
+        label = CHANNELS.get(str(way.get("channel")), str(way.get("channel")))
+        detail = sentence(way.get("description")) if way.get("description") else ""
+        if way.get("channel") == "online" and procedure.get("portal_url"):
+            detail = (detail + f" Cổng Dịch vụ công: {procedure['portal_url']}").strip()
+        if "channels" in flagged:
+            detail = CHECKING + "."
+        bullets.append(f"{label}: {detail}" if detail else label + ".")
+    bullets.extend(interconnected_lines(procedure, related))
+    text = lines(
+        f"Nơi nộp hồ sơ – {procedure.get('name')}:",
+        bullets,
+        _caveat(procedure, flagged, "agency", "channels"),
+    )
+    return [Bubble(text, next_buttons(procedure, "ask_where"))]
+
+
+def steps_answer(procedure: Record, related: Related) -> list[Bubble]:
+    """ask_steps: the ordered steps."""
+    flagged = review_sections(procedure)
+    steps = [str(s).strip() for s in procedure.get("steps") or [] if str(s).strip()]
+    if not steps:
+        bullets = [f"Tôi chưa có các bước của thủ tục này. {checking_line(procedure)}"]
+    else:
+        bullets = [
+            sentence(s) if s.lower().startswith("bước") else sentence(f"Bước {n}: {s}")
+            for n, s in enumerate(steps, 1)
+        ]
+    text = lines(
+        f"Các bước – {procedure.get('name')}:", bullets, _caveat(procedure, flagged, "steps")
+    )
+    return [Bubble(text, next_buttons(procedure, "ask_steps"))]
+
+
+def online_answer(procedure: Record, related: Related) -> list[Bubble]:
+    """ask_online: online level, the portal link, the online way's time and fee."""
+    flagged = review_sections(procedure)
+    if "online" in flagged:
+        bullets = [checking_line(procedure)]
+    else:
+        bullets = [online_text(procedure)]
+        online = [w for w in procedure.get("submission") or [] if w.get("channel") == "online"]
+        if procedure.get("online_level") in ("full", "partial"):
+            url = procedure.get("portal_url")
+            if url:
+                bullets.append(
+                    f"Nộp trên Cổng Dịch vụ công (đăng nhập bằng tài khoản VNeID): {url}"
+                )
+            for way in online:
+                if way.get("description") and "channels" not in flagged:
+                    bullets.append(sentence(way["description"]))
+                if "time" not in flagged and "fee" not in flagged:
+                    bullets.append(f"Thời gian: {time_text(way)}. Lệ phí: {fee_text(way)}.")
+    bullets.extend(interconnected_lines(procedure, related))
+    text = lines(
+        f"Nộp trực tuyến – {procedure.get('name')}:",
+        bullets,
+        _caveat(procedure, flagged, "online", "time", "fee"),
+    )
+    buttons = next_buttons(procedure, "ask_online")
+    if procedure.get("online_level") in ("full", "partial"):
+        buttons.append(button("Cách nộp hồ sơ trực tuyến", "ask_faq", faq="nop-ho-so-truc-tuyen"))
+    return [Bubble(text, buttons)]
+
+
+def eligibility_answer(procedure: Record, related: Related) -> list[Bubble]:
+    """ask_eligibility: who may apply and the conditions."""
+    flagged = review_sections(procedure)
+    bullets = []
+    if procedure.get("applicants"):
+        bullets.append("Người được nộp: " + sentence(procedure["applicants"]))
+    bullets.extend(sentence(c) for c in procedure.get("conditions") or [])
+    if not bullets:
+        bullets = ["Thủ tục này không có điều kiện riêng, công dân có nhu cầu đều được nộp."]
+    text = lines(
+        f"Ai được làm, điều kiện – {procedure.get('name')}:",
+        bullets,
+        _caveat(procedure, flagged, "eligibility"),
+    )
+    return [Bubble(text, next_buttons(procedure, "ask_eligibility"))]
+
+
+ANSWERS = {
+    "ask_procedure": overview,
+    "ask_documents": documents_answer,
+    "ask_fee": fee_answer,
+    "ask_processing_time": time_answer,
+    "ask_where": where_answer,
+    "ask_steps": steps_answer,
+    "ask_online": online_answer,
+    "ask_eligibility": eligibility_answer,
+}
+
+
+def procedure_answer(
+    intent: str, procedure: Record, related: Related | None = None
+) -> list[Bubble]:
+    """The answer to ``intent`` about ``procedure`` (overview for unknown intents)."""
+    return ANSWERS.get(intent, overview)(procedure, related or Related())
+
+
+def procedure_choice(intent: str, options: Sequence[tuple[str, str]]) -> list[Bubble]:
+    """Ambiguity: ask which procedure, one button per candidate, same intent."""
+    aspect = ASPECTS.get(intent, "")
+    question = (
+        f"Anh/Chị muốn hỏi {aspect} của thủ tục nào ạ?"
+        if aspect
+        else "Anh/Chị muốn hỏi về thủ tục nào ạ?"
+    )
+    target = intent if intent in ANSWERS else "ask_procedure"
+    buttons = [button(name, target, procedure=pid) for pid, name in options]
+    return [Bubble(f"Có vài thủ tục gần giống nhau.\n{question}", buttons)]
+
+
+def procedure_not_found(
+    intent: str,
+    mentioned: bool,
+    options: Sequence[tuple[str, str]],
+    faqs: Sequence[tuple[str, str]],
+    examples: Sequence[tuple[str, str]] = (),
+) -> list[Bubble]:
+    """No match: say so, offer the closest procedures and FAQ entries."""
+    target = intent if intent in ANSWERS else "ask_procedure"
+    aspect = ASPECTS.get(intent, "")
+    if mentioned or not aspect:
+        text = (
+            "Xin lỗi, tôi chưa tìm thấy thủ tục Anh/Chị hỏi. "
+            "Tôi đã ghi lại câu hỏi để cán bộ bổ sung."
+        )
+    else:
+        text = f"Anh/Chị muốn hỏi {aspect} của thủ tục nào ạ?"
+    buttons = [button(name, target, procedure=pid) for pid, name in options]
+    buttons += [button(question, "ask_faq", faq=fid) for fid, question in faqs]
+    if buttons:
+        text += "\nCó phải Anh/Chị muốn hỏi một trong các mục dưới đây?"
+    else:
+        buttons = [button(name, target, procedure=pid) for pid, name in examples]
+        text += "\nAnh/Chị vui lòng ghi rõ tên thủ tục, ví dụ: “đăng ký khai sinh”, “làm hộ chiếu”."
+    return [Bubble(text, buttons)]
+
+
+# --- documents ----------------------------------------------------------------------------------
+
+
+def find_item(procedure: Record | None, document_id: str) -> Record | None:
+    """The dossier item of ``procedure`` that uses glossary document ``document_id``."""
+    for group in (procedure or {}).get("documents") or []:
+        for item in group.get("items") or []:
+            if item.get("document") == document_id:
+                return item
+    return None
+
+
+def document_answer(document: Record, procedure: Record | None = None) -> list[Bubble]:
+    """explain_document: what it is, who issues it, how to get it, template, in context."""
+    flagged = review_sections(document)
+
+    def fact(label: str, key: str, section: str) -> str:
+        if not document.get(key):
+            return ""
+        value = CHECKING + "." if section in flagged else sentence(document[key])
+        return f"{label}: {value}"
+
+    bullets = [
+        fact("Là gì", "what", "what"),
+        fact("Cơ quan cấp", "issuer", "issuer"),
+        fact("Cách lấy", "how_to_get", "how_to_get"),
+        fact("Mẫu", "template", "doc_template"),
+    ]
+    replaced = document.get("replaced_by") or []
+    if replaced and "replaced_by" not in flagged:
+        bullets.append(sentence(skip_text(replaced)).capitalize())
+    item = find_item(procedure, str(document.get("id"))) if procedure else None
+    if procedure and item:
+        detail = count_text(item) or "có trong hồ sơ"
+        if item.get("template"):
+            detail += f", {item['template']}"
+        bullets.append(sentence(f"Trong hồ sơ {procedure.get('name')}: {detail}"))
+        if item.get("note"):
+            bullets.append(sentence(item["note"]))
+    footer = _caveat(document, flagged, "what", "issuer", "how_to_get", "doc_template")
+    text = lines(str(document.get("name")), bullets, footer)
+    buttons = next_buttons(procedure, None)[:3] if procedure else []
+    return [Bubble(text, buttons)]
+
+
+def document_choice(options: Sequence[tuple[str, str]], procedure_id: str | None) -> list[Bubble]:
+    """Ambiguity: ask which document."""
+    extra = {"procedure": procedure_id} if procedure_id else {}
+    buttons = [button(name, "explain_document", document=did, **extra) for did, name in options]
+    return [Bubble("Anh/Chị muốn hỏi về giấy tờ nào ạ?", buttons)]
+
+
+def document_not_found(
+    options: Sequence[tuple[str, str]], procedure: Record | None
+) -> list[Bubble]:
+    """No glossary match: say so, offer near documents (the dossier's first when in context)."""
+    text = "Xin lỗi, tôi chưa có giải thích cho giấy tờ này. Tôi đã ghi lại để cán bộ bổ sung."
+    extra = {"procedure": str(procedure["id"])} if procedure else {}
+    buttons = [button(name, "explain_document", document=did, **extra) for did, name in options]
+    if buttons:
+        text += "\nAnh/Chị có muốn xem một trong các giấy tờ dưới đây không ạ?"
+    elif procedure:
+        buttons = [button("Giấy tờ cần chuẩn bị", "ask_documents", procedure=str(procedure["id"]))]
+    return [Bubble(text, buttons)]
+
+
+# --- FAQ ----------------------------------------------------------------------------------------
+
+
+def faq_answer(faq: Record, related: Sequence[Record] = ()) -> list[Bubble]:
+    """ask_faq: the stored answer, or the source while staff check it."""
+    flagged = review_sections(faq)
+    if "answer" in flagged:
+        body = checking_line(faq)
+    else:
+        body = str(faq.get("answer") or "").strip() or checking_line(faq)
+    buttons = [
+        button(p.get("name", p["id"]), "ask_procedure", procedure=str(p["id"])) for p in related
+    ]
+    return [Bubble(f"{faq.get('question')}\n{body}", buttons[:3])]
+
+
+def faq_choice(options: Sequence[tuple[str, str]]) -> list[Bubble]:
+    """Ambiguity between FAQ entries: one button per question."""
+    buttons = [button(question, "ask_faq", faq=fid) for fid, question in options]
+    return [Bubble("Anh/Chị muốn hỏi câu nào dưới đây ạ?", buttons)]
+
+
+# --- fallback -----------------------------------------------------------------------------------
+
+NOT_UNDERSTOOD = (
+    "Xin lỗi, tôi chưa hiểu ý Anh/Chị. Anh/Chị có thể hỏi ngắn gọn, ví dụ: "
+    "“làm căn cước cần giấy tờ gì” hoặc “quên mật khẩu dịch vụ công” ạ."
+)
+OUT_OF_SCOPE = (
+    "Xin lỗi, tôi chỉ hỗ trợ thủ tục hành chính và dịch vụ công. "
+    "Anh/Chị có câu hỏi nào về thủ tục không ạ?"
+)
+SYSTEM_ERROR = (
+    "Xin lỗi, hệ thống tra cứu đang gặp sự cố. Anh/Chị vui lòng thử lại sau ít phút, "
+    "hoặc nhắn “gặp cán bộ” để được hỗ trợ ạ."
+)
+
+
+def fallback_reply(out_of_scope: bool, suggestions: Sequence[dict[str, str]] = ()) -> Bubble:
+    """A short polite reply when nothing answered; suggestions as buttons when there are some."""
+    text = OUT_OF_SCOPE if out_of_scope else NOT_UNDERSTOOD
+    if suggestions:
+        text += "\nCó phải Anh/Chị muốn hỏi một trong các mục dưới đây?"
+    return Bubble(text, list(suggestions))
+
+
+def handoff_offer() -> Bubble:
+    """After repeated failures: offer a person."""
+    return Bubble(
+        "Có vẻ tôi chưa giúp được Anh/Chị. Anh/Chị có muốn gặp cán bộ hỗ trợ không ạ?",
+        [button("Gặp cán bộ", "human_handoff"), button("Xem tôi giúp được gì", "help")],
+    )
+
+
+# --- handoff ------------------------------------------------------------------------------------
+
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+
+
+def when_text(moment: Any) -> str:
+    """'8:00 Thứ Hai, 24/11/2026'."""
+    return f"{moment.hour}:{moment.minute:02d} {WEEKDAYS[moment.weekday()]}, {moment:%d/%m/%Y}"
+
+
+def _contact_bits(entry: Record, *keys: str) -> str:
+    return ", ".join(str(entry[k]) for k in keys if entry.get(k))
+
+
+def handoff_answer(
+    office: Record,
+    commune: Record | None,
+    is_open: bool,
+    closed_reason: str | None,
+    next_open: Any | None,
+) -> Bubble:
+    """Who to contact now: hours, hotlines, the one-stop desk and digital team of the commune."""
+    hours = office.get("office_hours") or {}
+    hours_text = str(hours.get("text") or "")
+    if is_open:
+        bullets = [f"Hiện đang trong giờ làm việc ({hours_text.rstrip('.')})."]
+    else:
+        if closed_reason == "weekend":
+            reason = "Hôm nay là ngày nghỉ cuối tuần."
+        elif closed_reason:
+            reason = f"Hôm nay là ngày nghỉ: {closed_reason.rstrip('.')}."
+        else:
+            reason = ""
+        bullets = [f"Hiện đang ngoài giờ làm việc. {reason}".strip(), f"Giờ làm việc: {hours_text}"]
+        if next_open is not None:
+            bullets.append(f"Giờ làm việc tiếp theo bắt đầu lúc {when_text(next_open)}.")
+    if review_sections(hours):
+        bullets.append("Giờ làm việc có thể khác theo địa phương, " + CHECKING + ".")
+    for line in office.get("hotlines") or []:
+        text = f"{line.get('name')}: {line.get('number')}"
+        if line.get("email"):
+            text += f", thư điện tử {line['email']}"
+        if "number" in review_sections(line):
+            text += f" ({CHECKING})"
+        bullets.append(sentence(text))
+    if commune:
+        desk = commune.get("one_stop_desk") or {}
+        team = commune.get("digital_team") or {}
+        bullets.append(
+            sentence(f"Đến {desk.get('name')}: {_contact_bits(desk, 'address', 'phone')}")
+        )
+        bullets.append(sentence(f"{team.get('name')}: {_contact_bits(team, 'contact', 'phone')}"))
+        if commune.get("needs_review"):
+            bullets.append(f"Thông tin của {commune.get('name')} đang được cán bộ kiểm tra lại.")
+    else:
+        desk = office.get("default_desk") or {}
+        team = office.get("default_digital_team") or {}
+        bullets.append(sentence(f"Đến {desk.get('name')}. {desk.get('note') or ''}"))
+        bullets.append(sentence(f"{team.get('name')}: {team.get('note') or ''}"))
+    footer = []
+    if not commune and office.get("communes"):
+        example = office["communes"][0].get("name", "")
+        footer.append(
+            f"Nếu Anh/Chị cho biết xã, phường mình ở (ví dụ: “gặp cán bộ {example.lower()}”), "
+            "tôi sẽ gửi địa chỉ cụ thể."
+        )
+    if not is_open:
+        footer.append(
+            "Tôi có thể ghi lại số điện thoại để cán bộ gọi lại cho Anh/Chị trong giờ làm việc."
+        )
+    return Bubble(lines("Kết nối với cán bộ:", bullets, "\n".join(footer) or None))
+
+
+INVALID_PHONE = (
+    "Số điện thoại chưa đúng ạ. Anh/Chị nhập số di động 10 chữ số "
+    "(bắt đầu bằng 03, 05, 07, 08, 09) hoặc số cố định có mã vùng (bắt đầu bằng 02). "
+    "Nếu không muốn để lại số, Anh/Chị gõ “thôi”."
+)
+
+
+def callback_saved(masked_phone: str, next_open: Any | None) -> Bubble:
+    """The callback request is stored; only the masked number is shown."""
+    when = f", sớm nhất từ {when_text(next_open)}" if next_open is not None else ""
+    return Bubble(
+        f"Dạ, tôi đã ghi nhận yêu cầu. Cán bộ sẽ gọi lại số {masked_phone} "
+        f"trong giờ làm việc{when} ạ."
+    )
+
+
+def callback_declined(office: Record) -> Bubble:
+    """No consent: nothing stored; where to call instead."""
+    hotline = next(iter(office.get("hotlines") or []), None)
+    tail = f" Anh/Chị có thể gọi {hotline['name']}: {hotline['number']}" if hotline else ""
+    return Bubble(
+        "Dạ, tôi không lưu số điện thoại của Anh/Chị." + tail + " hoặc đến Bộ phận Một cửa "
+        "trong giờ làm việc ạ."
+    )

@@ -1,0 +1,55 @@
+"""The one place actions get the knowledge base: a Repository and its Resolver.
+
+Both are built lazily, once per database URL, from ``bot.settings.load().kb_database_url``. The
+resolver reloads itself when the repository's revision changes, so staff edits made by another
+process (the console, an import) are answered on the next message. Nothing else is kept in memory:
+conversation state lives in slots, requests for staff live in the database.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+from actions.formatting import SYSTEM_ERROR
+from bot.settings import load
+from procedure_kb.repository import Repository
+from procedure_kb.resolver import Resolver
+
+logger = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=8)
+def _open(url: str) -> tuple[Repository, Resolver]:
+    repo = Repository(url)
+    return repo, Resolver(repo)
+
+
+def repository() -> Repository:
+    """The knowledge-base repository for the configured database."""
+    return _open(load().kb_database_url)[0]
+
+
+def resolver() -> Resolver:
+    """The resolver over :func:`repository` (same process-wide instance)."""
+    return _open(load().kb_database_url)[1]
+
+
+def forget() -> None:
+    """Drop cached connections (tests switch databases through ``KB_DATABASE_URL``)."""
+    _open.cache_clear()
+
+
+def answer_safely(
+    dispatcher: Any, answer: Callable[[], list[dict[str, Any]]]
+) -> list[dict[str, Any]]:
+    """Run an action body; on any failure log it and give the citizen a short apology instead of
+    an error (the knowledge base may be unreachable or not yet loaded)."""
+    try:
+        return answer()
+    except Exception:
+        logger.exception("action failed; the citizen got the system-error reply")
+        dispatcher.utter_message(text=SYSTEM_ERROR)
+        return []

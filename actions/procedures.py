@@ -1,0 +1,111 @@
+"""``action_answer_procedure``: overview, documents, fee, time, where, steps, online, eligibility.
+
+The procedure comes from :func:`actions.resolution.choose_procedure` (entity, then the message,
+then the ``procedure_id`` slot); the wording from :mod:`actions.formatting`. A resolved procedure
+becomes the topic (``procedure_id``), so "còn lệ phí thì sao?" follows it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import kb, turns
+from actions.formatting import (
+    PROCEDURE_INTENTS,
+    Related,
+    procedure_answer,
+    procedure_choice,
+    procedure_not_found,
+    send,
+)
+from actions.privacy import scrub
+from actions.resolution import choose_faq, choose_procedure, entity_values, usable_text
+
+TOPIC_SLOT = "procedure_id"
+# Offered as examples when a question names no procedure at all.
+EXAMPLE_PROCEDURES = ("khai-sinh", "cap-the-can-cuoc", "cap-ho-chieu")
+
+
+def intent_of(tracker: Tracker) -> str:
+    """Name of the intent of the latest message ("" when unknown)."""
+    return str((tracker.latest_message.get("intent") or {}).get("name") or "")
+
+
+def related_of(procedure: dict[str, Any]) -> Related:
+    """The liên thông group of ``procedure`` and, for a group, its members."""
+    repo = kb.repository()
+    group_id = procedure.get("interconnected_group")
+    group = repo.get_procedure(group_id) if group_id and group_id != procedure.get("id") else None
+    members = [repo.get_procedure(m) for m in procedure.get("members") or []]
+    return Related(group=group, members=[m for m in members if m])
+
+
+def answer_procedure(
+    dispatcher: CollectingDispatcher, intent: str, procedure_id: str
+) -> list[dict[str, Any]] | None:
+    """Send the answer to ``intent`` about one procedure; None when it does not exist."""
+    procedure = kb.repository().get_procedure(procedure_id)
+    if procedure is None:
+        return None
+    send(dispatcher, procedure_answer(intent, procedure, related_of(procedure)))
+    return [SlotSet(TOPIC_SLOT, procedure["id"])] + turns.answered()
+
+
+def record_unanswered(tracker: Tracker, intent: str | None) -> None:
+    """Keep the question for staff (numbers masked); button payloads and empty text are skipped."""
+    text = usable_text(tracker.latest_message.get("text"))
+    if text:
+        kb.repository().record_unanswered(scrub(text), tracker.sender_id, intent or None)
+
+
+class ActionAnswerProcedure(Action):
+    """Answer a question about a procedure from the knowledge base."""
+
+    def name(self) -> str:
+        return "action_answer_procedure"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        return kb.answer_safely(dispatcher, lambda: self.answer(dispatcher, tracker))
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+        intent = intent_of(tracker)
+        if intent not in PROCEDURE_INTENTS:
+            intent = "ask_procedure"
+        message = tracker.latest_message
+        entities = message.get("entities") or []
+        choice = choose_procedure(message.get("text"), entities, tracker.get_slot(TOPIC_SLOT))
+        if choice.found and choice.id:
+            events = answer_procedure(dispatcher, intent, choice.id)
+            if events is not None:
+                return events
+        if choice.status == "ambiguous":
+            send(dispatcher, procedure_choice(intent, choice.options))
+            return []
+        faq = choose_faq(message.get("text"))
+        faqs = [(faq.id, faq_question(faq.id))] if faq.found and faq.id else faq.options
+        mentioned = bool(entity_values(entities, "procedure") or choice.options)
+        record_unanswered(tracker, intent)
+        send(
+            dispatcher,
+            procedure_not_found(intent, mentioned, choice.options, faqs, example_procedures()),
+        )
+        return turns.failed(tracker, dispatcher)
+
+
+def faq_question(faq_id: str) -> str:
+    """The question of one FAQ entry (its id when it has vanished)."""
+    faq = kb.repository().get_faq(faq_id)
+    return str(faq["question"]) if faq else faq_id
+
+
+def example_procedures() -> list[tuple[str, str]]:
+    """(id, name) of the example procedures that exist in the knowledge base."""
+    repo = kb.repository()
+    found = [repo.get_procedure(pid) for pid in EXAMPLE_PROCEDURES]
+    return [(str(p["id"]), str(p["name"])) for p in found if p]

@@ -1,0 +1,43 @@
+"""Engines for the knowledge-base database: SQLite by default, PostgreSQL by URL."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, create_engine, make_url
+
+
+class DatabaseNotReady(RuntimeError):
+    """The database cannot be reached or has no knowledge-base schema yet."""
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; for SQLite files the parent folder is created and foreign keys on."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url, future=True, json_serializer=_json, connect_args={"timeout": 30}
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, future=True, json_serializer=_json, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def safe_url(url: str) -> str:
+    """``url`` with any password hidden, for messages and logs."""
+    return make_url(url).render_as_string(hide_password=True)

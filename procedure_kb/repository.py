@@ -1,0 +1,537 @@
+"""Read and write knowledge-base records as plain dicts in the file shape (docs/kb-format.md).
+
+``Repository(url)`` opens the database; it never creates or migrates the schema
+(``python -m procedure_kb migrate`` does). Reads return published records unless asked for drafts;
+every write of content is validated and bumps :meth:`Repository.revision` in the same transaction,
+so resolvers know when to reload. Whole catalogues are read with one query per table.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import bindparam, delete, func, insert, inspect, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
+from tqdm import tqdm
+
+from procedure_kb.bundle import DOCUMENT, FAQ, KINDS, PROCEDURE, Bundle
+from procedure_kb.database import DatabaseNotReady, make_engine, safe_url
+from procedure_kb.models import (
+    CallbackRequest,
+    DossierCase,
+    DossierItem,
+    Faq,
+    GlossaryDocument,
+    GroupMember,
+    KbRevision,
+    LegalBasis,
+    Procedure,
+    Step,
+    Submission,
+    UnansweredQuestion,
+)
+from procedure_kb.text import clean_controls, nfc
+from procedure_kb.validation import References, validate_bundle
+
+PROCEDURES = Procedure.__table__
+SUBMISSIONS = Submission.__table__
+STEPS = Step.__table__
+CASES = DossierCase.__table__
+ITEMS = DossierItem.__table__
+LEGAL = LegalBasis.__table__
+MEMBERS = GroupMember.__table__
+DOCUMENTS = GlossaryDocument.__table__
+FAQS = Faq.__table__
+UNANSWERED = UnansweredQuestion.__table__
+CALLBACKS = CallbackRequest.__table__
+REVISION = KbRevision.__table__
+
+PUBLISHED = "published"
+CALLBACK_STATUSES = ("new", "contacted", "closed")
+CHUNK = 500  # ids per IN (...) and rows per progress step
+MAX_QUESTION = 2_000
+_PHONE = re.compile(r"^0\d{9,10}$")
+_LONG_NUMBER = re.compile(r"\d(?:[ .-]?\d){8,}")  # 9+ digits: phone, ID card, account numbers
+
+_PROCEDURE_COLUMNS = [c.name for c in PROCEDURES.columns]
+_DOCUMENT_COLUMNS = [c.name for c in DOCUMENTS.columns]
+_FAQ_COLUMNS = [c.name for c in FAQS.columns]
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _chunks(values: Sequence, size: int = CHUNK) -> Iterator[Sequence]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _number(value: float | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def mask_numbers(text: str) -> str:
+    """Hide all but the last three digits of any run of nine or more digits (phones, IDs)."""
+
+    def hide(match: re.Match) -> str:
+        digits = [ch for ch in match.group(0) if ch.isdigit()]
+        return "*" * (len(digits) - 3) + "".join(digits[-3:])
+
+    return _LONG_NUMBER.sub(hide, text)
+
+
+def normalize_phone(phone: str) -> str:
+    """A Vietnamese phone number as ten or eleven digits starting with 0; ValueError otherwise."""
+    digits = re.sub(r"[\s.\-()]", "", nfc(str(phone or "")))
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("84") and len(digits) in (11, 12):
+        digits = "0" + digits[2:]
+    if not _PHONE.match(digits):
+        raise ValueError("phone: not a Vietnamese phone number (10 or 11 digits starting with 0)")
+    return digits
+
+
+def _clean(text: str | None, limit: int) -> str | None:
+    if text is None:
+        return None
+    cleaned = " ".join(clean_controls(nfc(str(text))).split())[:limit]
+    return cleaned or None
+
+
+class Repository:
+    """The knowledge base behind a database URL (SQLite file or PostgreSQL)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    def __repr__(self) -> str:
+        return f"Repository({safe_url(self.url)!r})"
+
+    @contextmanager
+    def _connect(self, write: bool = False) -> Iterator[Connection]:
+        """A connection (a transaction when ``write``); a missing schema becomes a clear error."""
+        try:
+            with self.engine.begin() if write else self.engine.connect() as connection:
+                yield connection
+        except SQLAlchemyError as error:
+            self._raise_if_not_ready(error)
+            raise
+
+    def _raise_if_not_ready(self, error: SQLAlchemyError) -> None:
+        try:
+            ready = inspect(self.engine).has_table(REVISION.name)
+        except SQLAlchemyError as unreachable:
+            raise DatabaseNotReady(
+                f"cannot reach the knowledge base at {safe_url(self.url)}: "
+                f"{str(getattr(unreachable, 'orig', unreachable)).strip().splitlines()[0]}"
+            ) from error
+        if not ready:
+            raise DatabaseNotReady(
+                f"the knowledge base at {safe_url(self.url)} has no schema yet; "
+                "run `python -m procedure_kb migrate` (or `load`)"
+            ) from error
+
+    # ----------------------------------------------------------------------------- reading
+
+    def revision(self) -> int:
+        """A number that grows on every write of content; cheap enough to call per message."""
+        with self._connect() as conn:
+            value = conn.execute(select(REVISION.c.revision).where(REVISION.c.id == 1)).scalar()
+        return int(value or 0)
+
+    def get_procedure(self, procedure_id: str, include_drafts: bool = False) -> dict | None:
+        """One procedure in the file shape, or None (drafts and retired ones only on request)."""
+        with self._connect() as conn:
+            found = self._read_procedures(conn, [procedure_id], include_drafts)
+        return found[0] if found else None
+
+    def list_procedures(self, include_drafts: bool = False) -> list[dict]:
+        """All (published) procedures, sorted by id."""
+        with self._connect() as conn:
+            return self._read_procedures(conn, None, include_drafts)
+
+    def get_document(self, document_id: str) -> dict | None:
+        """One glossary document, or None."""
+        with self._connect() as conn:
+            found = self._read_simple(conn, DOCUMENTS, _DOCUMENT_COLUMNS, [document_id], True)
+        return found[0] if found else None
+
+    def list_documents(self) -> list[dict]:
+        """All glossary documents, sorted by id."""
+        with self._connect() as conn:
+            return self._read_simple(conn, DOCUMENTS, _DOCUMENT_COLUMNS, None, True)
+
+    def get_faq(self, faq_id: str, include_drafts: bool = False) -> dict | None:
+        """One FAQ, or None (drafts and retired ones only on request)."""
+        with self._connect() as conn:
+            found = self._read_simple(conn, FAQS, _FAQ_COLUMNS, [faq_id], include_drafts)
+        return found[0] if found else None
+
+    def list_faqs(self, include_drafts: bool = False) -> list[dict]:
+        """All (published) FAQs, sorted by id."""
+        with self._connect() as conn:
+            return self._read_simple(conn, FAQS, _FAQ_COLUMNS, None, include_drafts)
+
+    def export_bundle(self, include_drafts: bool = True) -> Bundle:
+        """Every record (drafts and retired included by default), as one consistent snapshot."""
+        with self._connect(write=True) as conn:
+            return Bundle(
+                procedures=self._read_procedures(conn, None, include_drafts),
+                documents=self._read_simple(conn, DOCUMENTS, _DOCUMENT_COLUMNS, None, True),
+                faqs=self._read_simple(conn, FAQS, _FAQ_COLUMNS, None, include_drafts),
+            )
+
+    def counts(self) -> dict[str, int]:
+        """Number of stored records of each kind, all statuses."""
+        with self._connect() as conn:
+            return {
+                table.name: conn.execute(select(func.count()).select_from(table)).scalar() or 0
+                for table in (PROCEDURES, DOCUMENTS, FAQS)
+            }
+
+    def references(self) -> References:
+        """Ids that exist now, for validating records that point at them."""
+        with self._connect() as conn:
+            return self._references(conn)
+
+    @staticmethod
+    def _references(conn: Connection) -> References:
+        refs = References(documents=set(conn.execute(select(DOCUMENTS.c.id)).scalars()))
+        members: dict[str, list[str]] = defaultdict(list)
+        query = select(MEMBERS.c.group_id, MEMBERS.c.member_id).order_by(
+            MEMBERS.c.group_id, MEMBERS.c.position
+        )
+        for group_id, member_id in conn.execute(query):
+            members[group_id].append(member_id)
+        for pid, group in conn.execute(select(PROCEDURES.c.id, PROCEDURES.c.interconnected_group)):
+            refs.add_procedure(pid, members.get(pid, ()), group)
+        return refs
+
+    @staticmethod
+    def _read_simple(
+        conn: Connection,
+        table,
+        columns: list[str],
+        ids: list[str] | None,
+        include_drafts: bool,
+    ) -> list[dict]:
+        query = select(table).order_by(table.c.id)
+        if ids is not None:
+            query = query.where(table.c.id.in_(ids))
+        if not include_drafts and "status" in table.c:
+            query = query.where(table.c.status == PUBLISHED)
+        return [{name: row[name] for name in columns} for row in conn.execute(query).mappings()]
+
+    @staticmethod
+    def _read_procedures(
+        conn: Connection, ids: list[str] | None, include_drafts: bool
+    ) -> list[dict]:
+        query = select(PROCEDURES).order_by(PROCEDURES.c.id)
+        if ids is not None:
+            query = query.where(PROCEDURES.c.id.in_(ids))
+        if not include_drafts:
+            query = query.where(PROCEDURES.c.status == PUBLISHED)
+        rows = conn.execute(query).mappings().all()
+        if not rows:
+            return []
+
+        def owned(table, key: str = "procedure_id") -> dict[Any, list]:
+            column = table.c[key]
+            child = select(table).order_by(*table.primary_key.columns)
+            if ids is not None:
+                child = child.where(column.in_(ids))
+            elif not include_drafts:
+                published = select(PROCEDURES.c.id).where(PROCEDURES.c.status == PUBLISHED)
+                child = child.where(column.in_(published))
+            grouped: dict[Any, list] = defaultdict(list)
+            for row in conn.execute(child):
+                grouped[row[0] if table is not ITEMS else (row[0], row[1])].append(row)
+            return grouped
+
+        submissions = owned(SUBMISSIONS)
+        steps = owned(STEPS)
+        cases = owned(CASES)
+        items = owned(ITEMS)
+        legal = owned(LEGAL)
+        members = owned(MEMBERS, "group_id")
+        out = []
+        for row in rows:
+            pid = row["id"]
+            record = {
+                "id": pid,
+                "code": row["code"],
+                "name": row["name"],
+                "aliases": row["aliases"],
+                "keywords": row["keywords"],
+                "field": row["field"],
+                "level": row["level"],
+                "agency": row["agency"],
+                "summary": row["summary"],
+                "applicants": row["applicants"],
+                "conditions": row["conditions"],
+                "submission": [
+                    {
+                        "channel": s.channel,
+                        "time_days": _number(s.time_days),
+                        "time_text": s.time_text,
+                        "fee": s.fee,
+                        "fee_vnd": s.fee_vnd,
+                        "description": s.description,
+                    }
+                    for s in submissions.get(pid, ())
+                ],
+                "online_level": row["online_level"],
+                "portal_url": row["portal_url"],
+                "steps": [s.text for s in steps.get(pid, ())],
+                "documents": [
+                    {
+                        "case": c.case,
+                        "items": [
+                            {
+                                "document": i.document_id,
+                                "name": i.name,
+                                "template": i.template,
+                                "originals": i.originals,
+                                "copies": i.copies,
+                                "note": i.note,
+                                "skip_if": i.skip_if,
+                            }
+                            for i in items.get((pid, c.position), ())
+                        ],
+                    }
+                    for c in cases.get(pid, ())
+                ],
+                "result": row["result"],
+                "legal_basis": [
+                    {"number": lb.number, "title": lb.title, "date": lb.date}
+                    for lb in legal.get(pid, ())
+                ],
+                "published_by": row["published_by"],
+                "local_variant": row["local_variant"],
+                "interconnected_group": row["interconnected_group"],
+                "members": [m.member_id for m in members.get(pid, ())],
+                "effective_from": row["effective_from"],
+                "effective_to": row["effective_to"],
+                "status": row["status"],
+                "source": row["source"],
+                "reviewed_at": row["reviewed_at"],
+                "needs_review": row["needs_review"],
+            }
+            out.append(record)
+        return out
+
+    # ----------------------------------------------------------------------------- writing
+
+    def upsert_procedure(self, record: dict) -> dict:
+        """Validate and store one procedure (insert or replace); returns the stored shape."""
+        return self._upsert(PROCEDURE, record)
+
+    def upsert_document(self, record: dict) -> dict:
+        """Validate and store one glossary document; returns the stored shape."""
+        return self._upsert(DOCUMENT, record)
+
+    def upsert_faq(self, record: dict) -> dict:
+        """Validate and store one FAQ; returns the stored shape."""
+        return self._upsert(FAQ, record)
+
+    def _upsert(self, kind: str, record: dict) -> dict:
+        bundle = Bundle()
+        bundle.add(kind, record)
+        return self.import_bundle(bundle).of(kind)[0]
+
+    def import_bundle(self, bundle: Bundle, progress: bool = False) -> Bundle:
+        """Validate ``bundle`` against the stored records and write it, all or nothing.
+
+        Records are inserted or replaced by id; records not in the bundle are left alone.
+        Raises :class:`~procedure_kb.validation.ValidationError` (nothing written) on any problem.
+        Returns the normalised records that were written.
+        """
+        with self._connect(write=True) as conn:
+            clean = validate_bundle(bundle, self._references(conn))
+            bar = tqdm(
+                total=len(clean),
+                unit="record",
+                desc="import",
+                file=sys.stderr,
+                disable=not (progress and sys.stderr.isatty()),
+            )
+            with bar:
+                for kind in KINDS:
+                    records = clean.of(kind)
+                    if kind == PROCEDURE:
+                        self._write_procedures(conn, records, bar.update)
+                    else:
+                        table = DOCUMENTS if kind == DOCUMENT else FAQS
+                        for chunk in _chunks(records):
+                            self._upsert_rows(conn, table, list(chunk))
+                            bar.update(len(chunk))
+            if len(clean):
+                self._bump(conn)
+        return clean
+
+    @staticmethod
+    def _bump(conn: Connection) -> None:
+        conn.execute(
+            update(REVISION)
+            .where(REVISION.c.id == 1)
+            .values(revision=REVISION.c.revision + 1, updated_at=_now())
+        )
+
+    @staticmethod
+    def _upsert_rows(conn: Connection, table, rows: list[dict]) -> None:
+        """Insert rows whose id is new and update the others (portable, no dialect upsert)."""
+        if not rows:
+            return
+        ids = [row["id"] for row in rows]
+        existing = set(conn.execute(select(table.c.id).where(table.c.id.in_(ids))).scalars())
+        new = [row for row in rows if row["id"] not in existing]
+        old = [{f"v_{k}": v for k, v in row.items()} for row in rows if row["id"] in existing]
+        if new:
+            conn.execute(insert(table), new)
+        if old:
+            values = {name: bindparam(f"v_{name}") for name in rows[0] if name != "id"}
+            conn.execute(update(table).where(table.c.id == bindparam("v_id")).values(values), old)
+
+    def _write_procedures(self, conn: Connection, records: list[dict], step) -> None:
+        ids = [r["id"] for r in records]
+        for chunk in _chunks(ids):
+            for table, column in (
+                (ITEMS, ITEMS.c.procedure_id),
+                (CASES, CASES.c.procedure_id),
+                (SUBMISSIONS, SUBMISSIONS.c.procedure_id),
+                (STEPS, STEPS.c.procedure_id),
+                (LEGAL, LEGAL.c.procedure_id),
+                (MEMBERS, MEMBERS.c.group_id),
+            ):
+                conn.execute(delete(table).where(column.in_(chunk)))
+        for chunk in _chunks(records):
+            self._upsert_rows(
+                conn, PROCEDURES, [{k: r[k] for k in _PROCEDURE_COLUMNS} for r in chunk]
+            )
+        for chunk in _chunks(records):
+            self._insert_parts(conn, chunk)
+            step(len(chunk))
+
+    @staticmethod
+    def _insert_parts(conn: Connection, records: Iterable[dict]) -> None:
+        rows: dict[Any, list[dict]] = defaultdict(list)
+        for r in records:
+            pid = r["id"]
+            for pos, s in enumerate(r["submission"]):
+                rows[SUBMISSIONS].append({"procedure_id": pid, "position": pos, **s})
+            for pos, text in enumerate(r["steps"]):
+                rows[STEPS].append({"procedure_id": pid, "position": pos, "text": text})
+            for pos, case in enumerate(r["documents"]):
+                rows[CASES].append({"procedure_id": pid, "position": pos, "case": case["case"]})
+                for ipos, item in enumerate(case["items"]):
+                    row = {k: v for k, v in item.items() if k != "document"}
+                    rows[ITEMS].append(
+                        {
+                            "procedure_id": pid,
+                            "case_position": pos,
+                            "position": ipos,
+                            "document_id": item["document"],
+                            **row,
+                        }
+                    )
+            for pos, lb in enumerate(r["legal_basis"]):
+                rows[LEGAL].append({"procedure_id": pid, "position": pos, **lb})
+            for pos, member in enumerate(r["members"]):
+                rows[MEMBERS].append({"group_id": pid, "position": pos, "member_id": member})
+        for table in (SUBMISSIONS, STEPS, CASES, ITEMS, LEGAL, MEMBERS):
+            if rows[table]:
+                conn.execute(insert(table), rows[table])
+
+    # ----------------------------------------------------------------------------- feedback
+
+    def record_unanswered(self, text: str, sender_id: str | None, intent: str | None) -> None:
+        """Keep a message the assistant could not answer (numbers masked) for staff to review."""
+        cleaned = _clean(text, MAX_QUESTION)
+        if not cleaned:
+            return
+        with self._connect(write=True) as conn:
+            conn.execute(
+                insert(UNANSWERED).values(
+                    text=mask_numbers(cleaned),
+                    sender_id=_clean(sender_id, 255),
+                    intent=_clean(intent, 100),
+                    created_at=_now(),
+                    handled=False,
+                )
+            )
+
+    def list_unanswered(self, handled: bool | None = None) -> list[dict]:
+        """Unanswered questions, newest first; filter on ``handled`` when given."""
+        query = select(UNANSWERED).order_by(UNANSWERED.c.id.desc())
+        if handled is not None:
+            query = query.where(UNANSWERED.c.handled == handled)
+        with self._connect() as conn:
+            return [dict(row) for row in conn.execute(query).mappings()]
+
+    def mark_unanswered_handled(self, question_id: int, handled: bool = True) -> bool:
+        """Set the handled flag; False when no such question."""
+        with self._connect(write=True) as conn:
+            result = conn.execute(
+                update(UNANSWERED).where(UNANSWERED.c.id == question_id).values(handled=handled)
+            )
+        return result.rowcount > 0
+
+    def record_callback_request(
+        self,
+        phone: str,
+        sender_id: str | None,
+        commune: str | None,
+        reason: str | None,
+    ) -> int:
+        """Store a call-back request made with the citizen's consent (given now); return its id.
+
+        Raises ValueError when ``phone`` is not a Vietnamese phone number.
+        """
+        now = _now()
+        with self._connect(write=True) as conn:
+            result = conn.execute(
+                insert(CALLBACKS).values(
+                    phone=normalize_phone(phone),
+                    sender_id=_clean(sender_id, 255),
+                    commune=_clean(commune, 200),
+                    reason=_clean(reason, MAX_QUESTION),
+                    consent_at=now,
+                    created_at=now,
+                    status="new",
+                )
+            )
+            return int(result.inserted_primary_key[0])
+
+    def list_callback_requests(self, status: str | None = None) -> list[dict]:
+        """Call-back requests, newest first; filter on ``status`` (new, contacted, closed)."""
+        query = select(CALLBACKS).order_by(CALLBACKS.c.id.desc())
+        if status is not None:
+            query = query.where(CALLBACKS.c.status == status)
+        with self._connect() as conn:
+            return [dict(row) for row in conn.execute(query).mappings()]
+
+    def set_callback_status(self, request_id: int, status: str) -> bool:
+        """Move a call-back request to ``status``; False when no such request."""
+        if status not in CALLBACK_STATUSES:
+            raise ValueError(f"status: {status!r} is not one of {', '.join(CALLBACK_STATUSES)}")
+        with self._connect(write=True) as conn:
+            result = conn.execute(
+                update(CALLBACKS).where(CALLBACKS.c.id == request_id).values(status=status)
+            )
+        return result.rowcount > 0
