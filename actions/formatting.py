@@ -242,8 +242,15 @@ def _per_channel(ways: Sequence[Record], describe: Any) -> list[str]:
 
 
 def _summary_of(ways: Sequence[Record], describe: Any) -> str:
-    parts = _per_channel(ways, describe)
-    return parts[0] if len(parts) == 1 else " ".join(parts)
+    """One short value for the overview: the in-person way's when the ways differ."""
+    if not ways:
+        return "chưa có thông tin."
+    values = {describe(w) for w in ways}
+    if len(values) == 1:
+        return sentence(values.pop())
+    main = next((w for w in ways if w.get("channel") == "in_person"), ways[0])
+    label = CHANNELS.get(str(main.get("channel")), "").lower()
+    return sentence(f"{describe(main)} (khi {label})")
 
 
 def online_text(procedure: Record) -> str:
@@ -330,7 +337,8 @@ def interconnected_lines(procedure: Record, related: Related) -> list[str]:
         if group.get("summary")
         else ("Anh/Chị chỉ nộp một bộ hồ sơ, không phải đi nộp từng thủ tục ở nhiều nơi.")
     )
-    return [f"Có thể làm liên thông: {group.get('name')}. {saving}"]
+    name = re.sub(r"^\s*liên thông\s*:\s*", "", str(group.get("name")), flags=re.IGNORECASE)
+    return [f"Có thể làm liên thông: {name}. {saving}"]
 
 
 def _portal(procedure: Record) -> str:
@@ -598,8 +606,9 @@ def procedure_not_found(
     if buttons:
         text += "\nCó phải Anh/Chị muốn hỏi một trong các mục dưới đây?"
     else:
-        buttons = [button(name, target, procedure=pid) for pid, name in examples]
         text += "\nAnh/Chị vui lòng ghi rõ tên thủ tục, ví dụ: “đăng ký khai sinh”, “làm hộ chiếu”."
+    if not options:
+        buttons += [button(name, target, procedure=pid) for pid, name in examples]
     return [Bubble(text, buttons)]
 
 

@@ -24,7 +24,8 @@ logger = logging.getLogger(__name__)
 @lru_cache(maxsize=8)
 def _open(url: str) -> tuple[Repository, Resolver]:
     repo = Repository(url)
-    return repo, Resolver(repo)
+    # Check the revision on every lookup (one cheap query) so staff edits are live at once.
+    return repo, Resolver(repo, check_interval=0.0)
 
 
 def repository() -> Repository:

@@ -162,16 +162,19 @@ def choose_document(
     for source, query in queries:
         resolution = resolver.documents(query)
         candidates = list(resolution.candidates or [])
-        preferred = [c for c in candidates if c.id in in_dossier]
+        if not candidates:
+            continue
+        floor = max((candidates[0].score or 0.0) * CLOSE_RATIO, NEAREST_MIN_SCORE)
+        close_in_dossier = [c for c in candidates if c.id in in_dossier and c.score >= floor]
+        if close_in_dossier and (resolution.matched or resolution.ambiguous):
+            return Choice("found", close_in_dossier[0].id, source)
         if resolution.matched:
-            top = resolution.best.score or 0.0
-            close = [c for c in preferred if (c.score or 0.0) >= top * CLOSE_RATIO]
-            if close:
-                return Choice("found", close[0].id, source)
             return _decide(resolution, source, None)
-        if preferred and not nearest:
-            nearest = [(c.id, c.name) for c in preferred[:MAX_CHOICES]]
-        nearest = nearest or _nearest(resolution)
+        if resolution.ambiguous and len(_options(resolution)) > 1:
+            # "tờ khai" names a kind of document: ask which one.
+            return Choice("ambiguous", options=_options(resolution))
+        preferred = [(c.id, c.name) for c in candidates if c.id in in_dossier]
+        nearest = nearest or preferred[:MAX_CHOICES] or _nearest(resolution)
     return Choice("none", options=nearest)
 
 

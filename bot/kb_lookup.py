@@ -24,7 +24,7 @@ from procedure_kb.text import clean_controls, fold, nfc
 
 DEFAULT_OUT = PROJECT_ROOT / "data" / "nlu" / "generated" / "procedure_lookup.yml"
 MIN_CHARS = 2
-MAX_CHARS = 80
+MAX_CHARS = 150
 # Characters Rasa's example syntax gives a meaning to ("[mention](entity)", "{...}").
 _MARKUP = str.maketrans({ch: " " for ch in "[]{}"})
 

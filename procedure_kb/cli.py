@@ -65,8 +65,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     path = Path(args.path)
     bundle = read_folder(path) if path.is_dir() else read_file(path)
     base, against = None, "on its own"
-    try:
-        if migrations.current(args.db):
+    try:  # a folder is a whole catalogue; a file may point at records already in the database
+        if not path.is_dir() and migrations.current(args.db):
             repo = Repository(args.db)
             try:
                 base, against = repo.references(), f"against {safe_url(args.db)}"
@@ -188,7 +188,8 @@ def main(argv: list[str] | None = None) -> int:
         args.db = args.db or default_url()
         return args.run(args)
     except ValidationError as error:
-        print(f"error: {len(error.problems)} problem(s); nothing was written:", file=sys.stderr)
+        written = "" if args.command == "validate" else "; nothing was written"
+        print(f"error: {len(error.problems)} problem(s){written}:", file=sys.stderr)
         print(str(error), file=sys.stderr)
         return BAD_DATA
     except (FileFormatError, FileNotFoundError, ValueError) as error:

@@ -32,7 +32,7 @@ from procedure_kb.bundle import (
     PROCEDURE_FIELDS,
     Bundle,
 )
-from procedure_kb.validation import Problem, ValidationError
+from procedure_kb.validation import Problem, ValidationError, normalize_record
 
 FORMAT = "procedure_kb"
 VERSION = 1
@@ -265,9 +265,17 @@ def _read_csv(path: Path) -> Bundle:
             )
         row = {k: v for k, v in row.items() if k in FIELDS[kind]}
         bundle.add(kind, row_to_record(row, kind, location, problems), location)
-    if problems:
-        raise ValidationError(problems)
-    return bundle
+    return _checked(bundle, problems)
+
+
+def _checked(bundle: Bundle, problems: list[Problem]) -> Bundle:
+    """``bundle`` when no cell failed to parse; else raise with those and all shape problems."""
+    if not problems:
+        return bundle
+    for kind in KINDS:
+        for index, raw in enumerate(bundle.of(kind)):
+            problems.extend(normalize_record(kind, raw, bundle.locations.get((kind, index)))[1])
+    raise ValidationError(problems)
 
 
 def _check_header(
@@ -349,9 +357,7 @@ def _read_xlsx(path: Path) -> Bundle:
                 bundle.add(kind, row_to_record(row, kind, location, problems), location)
     finally:
         workbook.close()
-    if problems:
-        raise ValidationError(problems)
-    return bundle
+    return _checked(bundle, problems)
 
 
 def _sheet_rows(sheet, kind: str, where: str) -> Iterator[tuple[str, dict[str, Any]]]:

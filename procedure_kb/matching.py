@@ -5,6 +5,9 @@ FAQ phrasings...). A query is scored against every phrase at once:
 
 * text is normalised with :func:`procedure_kb.text.normalize` (folded, abbreviations expanded),
   then split into syllables; final ``y`` after a consonant is written ``i`` ("ky" = "ki");
+  the diacritic marks a syllable was typed with are kept aside: matching is diacritic-insensitive,
+  but a syllable typed with marks that the index never has for it ("đặt" vs "đất", "tổng đài" vs
+  "đất đai") counts less, and is not spell-corrected;
 * typos are corrected per syllable against the index vocabulary (one edit, SymSpell-style
   deletion index), run-together syllables ("khaisinh") are split;
 * spaCy's ``PhraseMatcher`` finds exact phrase hits; the longest hit wins where hits overlap;
@@ -21,13 +24,21 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from procedure_kb.text import normalize
+from procedure_kb.text import (
+    ABBREVIATIONS,
+    clean_controls,
+    fold,
+    nfc,
+    normalize,
+    squeeze_repeats,
+)
 
 MAX_TOKENS = 160  # longer messages are cut: enough for a rambling paragraph, bounded latency
 STOP_FACTOR = 0.1  # weight kept by a word that only says what is asked
@@ -35,7 +46,9 @@ CORRECTED_FACTOR = 0.8  # weight kept by a corrected syllable that its neighbour
 GUESSED_FACTOR = 0.6  # weight kept by a correction of a non-syllable that nothing confirms
 PAIR_WEIGHT = 0.5  # weight of an adjacent syllable pair relative to its IDF
 COVERAGE_WEIGHT = 0.25  # share of the score that comes from explaining the whole query
-SHADOW_FACTOR = 0.9  # records whose exact hits all lie inside a longer hit of another record
+SHADOW_FACTOR = 0.9  # records whose evidence lies inside a longer match of another record
+CONTAINER_RECALL = 0.75  # ... a match at least this good
+MARK_MISMATCH = 0.35  # weight kept by a word typed with marks the index lacks ("đặt"/"đất")
 MAX_CORRECTIONS = 5
 
 # Function words and chat particles: never content. Only syllables that stay unambiguous once
@@ -72,6 +85,9 @@ _CONSONANT_Y = re.compile(r"^([bcdghklmnpqrstvx]+)y$")
 _SYLLABLE = re.compile(
     r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(ch|nh|ng|[cmnpt])?$"
 )
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+Marks = tuple[str | None, ...]
 
 
 def is_syllable(word: str) -> bool:
@@ -86,6 +102,48 @@ def tokens(text: str) -> list[str]:
 
 def _canonical(word: str) -> str:
     return _CONSONANT_Y.sub(r"\1i", word) if word.endswith("y") else word
+
+
+def mark_signature(word: str) -> str | None:
+    """The diacritic marks of one lower-case word, order-free ("hoá" = "hóa"); None if none."""
+    marks = sorted(ch for ch in unicodedata.normalize("NFD", word) if unicodedata.combining(ch))
+    if "đ" in word:
+        marks.append("đ")
+    return "".join(marks) or None
+
+
+@dataclass(frozen=True)
+class Words:
+    """Normalised syllables of a text, with the marks each was typed with (None: none/unknown)."""
+
+    folded: tuple[str, ...]
+    marks: Marks
+
+    @classmethod
+    def read(cls, text: str) -> Words:
+        """Read ``text`` like :func:`tokens`, keeping each syllable's diacritic marks."""
+        text = text[: MAX_TOKENS * 12]
+        raw = _WORD.findall(clean_controls(nfc(text)).lower())
+        folded = [squeeze_repeats(fold(w)) for w in raw]
+        words: list[str] = []
+        marks: list[str | None] = []
+        i = 0
+        while i < len(raw):
+            pair = " ".join(folded[i : i + 2])
+            if i + 1 < len(raw) and pair in ABBREVIATIONS:
+                expansion, i = ABBREVIATIONS[pair].split(), i + 2
+                marks += [None] * len(expansion)
+            elif folded[i] in ABBREVIATIONS:
+                expansion, i = ABBREVIATIONS[folded[i]].split(), i + 1
+                marks += [None] * len(expansion)
+            else:
+                expansion, i = [folded[i]], i + 1
+                marks.append(mark_signature(raw[i - 1]))
+            words += [_canonical(w) for w in expansion]
+        expected = tokens(text)
+        if words[:MAX_TOKENS] != expected:  # text.normalize changed its rules: drop the marks
+            return cls(tuple(expected), (None,) * len(expected))
+        return cls(tuple(words[:MAX_TOKENS]), tuple(marks[:MAX_TOKENS]))
 
 
 def _phrase_table(phrases: Iterable[str]) -> tuple[dict[tuple[str, ...], bool], int]:
@@ -210,10 +268,11 @@ def _deletions(word: str) -> set[str]:
 
 @dataclass(frozen=True)
 class Phrase:
-    """One way of naming a record: its syllables and how strongly it names the record (0..1)."""
+    """One way of naming a record: its syllables, their marks, how strongly it names it (0..1)."""
 
     record: int
     words: tuple[str, ...]
+    marks: Marks
     strength: float
 
 
@@ -227,12 +286,19 @@ class Hit:
     coverage: float  # share of the query's content explained by the record's phrases
     phrase: tuple[str, ...]  # the best phrase
     positions: frozenset[int]  # query positions (content words) that the best phrase explains
-    exact: bool  # the best phrase occurs verbatim in the (corrected) query
+    exact: bool  # one of the record's phrases occurs verbatim in the (corrected) query
+
+
+@dataclass(frozen=True)
+class _Option:
+    word: str  # a syllable the user may have meant at this position
+    weight: float  # 1.0 as typed, less when corrected
+    marks: str | None  # the marks typed, when ``word`` is the typed syllable
 
 
 @dataclass
 class _Query:
-    alternatives: list[list[tuple[str, float]]]  # per position: (syllable, weight factor)
+    options: list[list[_Option]]  # per position
     best: list[str]  # per position: the most likely syllable
 
 
@@ -242,12 +308,12 @@ class PhraseIndex:
     def __init__(self, n_records: int, phrases: Iterable[Phrase], stops: StopWords) -> None:
         self.n_records = n_records
         self.stops = stops
-        strongest: dict[tuple[int, tuple[str, ...]], float] = {}
+        strongest: dict[tuple[int, tuple[str, ...]], Phrase] = {}
         for p in phrases:
-            if p.words:
-                key = (p.record, p.words)
-                strongest[key] = max(strongest.get(key, 0.0), p.strength)
-        self.phrases = [Phrase(r, w, k) for (r, w), k in sorted(strongest.items())]
+            key = (p.record, p.words)
+            if p.words and (key not in strongest or strongest[key].strength < p.strength):
+                strongest[key] = p
+        self.phrases = [strongest[key] for key in sorted(strongest)]
         self._phrase_record = np.array([p.record for p in self.phrases], dtype=np.int64)
         self._strength = np.array([p.strength for p in self.phrases], dtype=np.float64)
         self._build_features()
@@ -255,10 +321,11 @@ class PhraseIndex:
 
     # ---------------------------------------------------------------- building
     def _build_features(self) -> None:
+        """Inverted index: feature -> marks form -> (phrase ids, weights); IDF over records."""
         memo: dict[tuple[str, ...], dict[str, float]] = {}
         per_phrase: list[dict[str, float]] = []
         record_features: dict[str, set[int]] = defaultdict(set)
-        syllable_records: dict[str, set[int]] = defaultdict(set)
+        syllables: dict[str, dict[Marks, set[int]]] = defaultdict(lambda: defaultdict(set))
         for phrase in self.phrases:
             feats = memo.get(phrase.words)
             if feats is None:
@@ -266,31 +333,33 @@ class PhraseIndex:
             per_phrase.append(feats)
             for feat in feats:
                 record_features[feat].add(phrase.record)
-            for word in phrase.words:
-                syllable_records[word].add(phrase.record)
+            for word, marks in zip(phrase.words, phrase.marks, strict=True):
+                syllables[word][(marks,)].add(phrase.record)
         n = max(self.n_records, 1)
         self.idf = {f: math.log(1.0 + n / len(recs)) for f, recs in record_features.items()}
         weight_of = {f: self._feature_weight(f) for f in self.idf}
-        postings: dict[str, tuple[list[int], list[float]]] = {f: ([], []) for f in self.idf}
+        postings: dict[str, dict[Marks, tuple[list[int], list[float]]]] = defaultdict(dict)
         total = np.zeros(len(self.phrases))
         for pid, feats in enumerate(per_phrase):
+            forms = _forms(self.phrases[pid])
             subtotal = 0.0
             for feat, factor in feats.items():
                 weight = weight_of[feat] * factor
-                ids, weights = postings[feat]
+                ids, weights = postings[feat].setdefault(forms[feat], ([], []))
                 ids.append(pid)
                 weights.append(weight)
                 subtotal += weight
             total[pid] = subtotal
         self._total = np.where(total > 0, total, 1.0)
         self._postings = {
-            f: (np.array(ids, dtype=np.int64), np.array(ws)) for f, (ids, ws) in postings.items()
+            f: [(form, np.array(i, dtype=np.int64), np.array(w)) for form, (i, w) in g.items()]
+            for f, g in postings.items()
         }
         self._syllable_records = {
-            w: np.fromiter(sorted(recs), dtype=np.int64, count=len(recs))
-            for w, recs in syllable_records.items()
+            w: [(form, np.array(sorted(recs), dtype=np.int64)) for form, recs in g.items()]
+            for w, g in syllables.items()
         }
-        self.speller = Speller({w: len(recs) for w, recs in syllable_records.items()})
+        self.speller = Speller({w: len(set().union(*g.values())) for w, g in syllables.items()})
         starts = np.searchsorted(self._phrase_record, np.arange(self.n_records))
         self._has_phrase = np.zeros(self.n_records, dtype=bool)
         self._has_phrase[self._phrase_record] = True
@@ -326,15 +395,15 @@ class PhraseIndex:
             self._record_of_key[self._nlp.vocab.strings[key]] = record
 
     # ---------------------------------------------------------------- searching
-    def search(self, words: Sequence[str], limit: int = 20) -> list[Hit]:
-        """The ``limit`` best records for the query syllables ``words``, best first."""
-        if not self.phrases or not words:
+    def search(self, text: Words, limit: int = 20) -> list[Hit]:
+        """The ``limit`` best records for the query ``text``, best first."""
+        if not self.phrases or not text.folded:
             return []
-        query = self._read(words)
+        query = self._read(text)
         spans = self._exact_spans(query.best)
         protected = frozenset(i for start, end, _ in spans for i in range(start, end))
         factors = self.stops.factors(query.best, protected)
-        present = {f: k for f, k in _query_features(query, factors).items() if f in self.idf}
+        present = self._query_features(query, factors)
         if not present:
             return []
         recall = self._phrase_recall(present) * self._strength
@@ -344,44 +413,48 @@ class PhraseIndex:
         score = best * (1.0 - COVERAGE_WEIGHT + COVERAGE_WEIGHT * coverage)
         for record in _shadowed_records(spans):
             score[record] *= SHADOW_FACTOR
-        top = _top(score, limit)
-        return [
-            self._hit(int(r), float(score[r]), float(coverage[r]), query, factors, present, spans)
-            for r in top
+        hits = [
+            self._hit(r, float(score[r]), float(coverage[r]), query, factors, present, spans)
+            for r in _top(score, limit)
         ]
+        return _shadow_contained(hits)
 
-    def _read(self, words: Sequence[str]) -> _Query:
+    def _read(self, text: Words) -> _Query:
         """Per position, the syllables the user may have meant (typos corrected, words split).
 
         A correction is kept when it forms a known pair with a neighbour ("khai xinh" ->
         "khai sinh"); without that support only when the typed word cannot be a Vietnamese
         syllable at all ("sihn"), so real words missing from the index ("trời", "mưa") stay
-        unknown instead of turning into index words.
+        unknown instead of turning into index words. Syllables typed with marks are taken as
+        meant.
         """
-        typed: list[str] = []
-        for word in words:
+        typed: list[tuple[str, str | None]] = []
+        for word, marks in zip(text.folded, text.marks, strict=True):
             parts = None if self._known(word) or is_syllable(word) else self.speller.split(word)
-            typed.extend(parts or [word])
-        fixes = [[] if self._known(w) else self.speller.suggest(w) for w in typed]
-        alternatives: list[list[tuple[str, float]]] = []
-        for i, word in enumerate(typed):
+            typed.extend([(p, None) for p in parts] if parts else [(word, marks)])
+        fixes = [
+            [] if self._known(w) or (m and is_syllable(w)) else self.speller.suggest(w)
+            for w, m in typed
+        ]
+        options: list[list[_Option]] = []
+        for i, (word, marks) in enumerate(typed):
             if not fixes[i]:
-                alternatives.append([(word, 1.0)])
+                options.append([_Option(word, 1.0, marks)])
                 continue
-            around = [typed[j] for j in (i - 1, i + 1) if 0 <= j < len(typed)]
-            around += [w for j in (i - 1, i + 1) if 0 <= j < len(typed) for w in fixes[j]]
+            near = [j for j in (i - 1, i + 1) if 0 <= j < len(typed)]
+            around = [typed[j][0] for j in near] + [w for j in near for w in fixes[j]]
             confirmed = [
                 w
                 for w in fixes[i]
                 if any(f"{w} {n}" in self.idf or f"{n} {w}" in self.idf for n in around)
             ]
             if confirmed:
-                alternatives.append([(w, CORRECTED_FACTOR) for w in confirmed])
+                options.append([_Option(w, CORRECTED_FACTOR, None) for w in confirmed])
             elif not is_syllable(word):
-                alternatives.append([(w, GUESSED_FACTOR) for w in fixes[i]])
+                options.append([_Option(w, GUESSED_FACTOR, None) for w in fixes[i]])
             else:
-                alternatives.append([(word, 1.0)])
-        return _Query(alternatives, [alts[0][0] for alts in alternatives])
+                options.append([_Option(word, 1.0, marks)])
+        return _Query(options, [opts[0].word for opts in options])
 
     def _known(self, word: str) -> bool:
         return word in self.speller or word in self.stops.words or not word.isalpha()
@@ -391,32 +464,63 @@ class PhraseIndex:
         doc = self._doc(self._nlp.vocab, words=words)
         return [(s, e, self._record_of_key[m]) for m, s, e in self._matcher(doc)]
 
-    def _phrase_recall(self, present: dict[str, float]) -> np.ndarray:
+    def _query_features(
+        self, query: _Query, factors: list[float]
+    ) -> dict[str, tuple[float, Marks]]:
+        """Index features present in the query: weight factor (0..1) and the marks typed."""
+        feats: dict[str, tuple[float, Marks]] = {}
+
+        def add(feat: str, weight: float, marks: Marks) -> None:
+            if feat in self.idf and weight > feats.get(feat, (0.0,))[0]:
+                feats[feat] = (weight, marks)
+
+        options = query.options
+        for i, here in enumerate(options):
+            for a in here:
+                add(a.word, a.weight * factors[i], (a.marks,))
+                for b in options[i + 1] if i + 1 < len(options) else ():
+                    weight = min(a.weight, b.weight) * min(factors[i], factors[i + 1])
+                    add(f"{a.word} {b.word}", weight, (a.marks, b.marks))
+        return feats
+
+    def _phrase_recall(self, present: dict[str, tuple[float, Marks]]) -> np.ndarray:
         """Per phrase: weight of its features present in the query over its total weight."""
-        ids = [self._postings[f][0] for f in present]
-        values = [self._postings[f][1] * k for f, k in present.items()]
+        ids, values = [], []
+        for feat, (k, typed) in present.items():
+            for form, form_ids, weights in self._postings[feat]:
+                ids.append(form_ids)
+                values.append(weights * (k if _agree(form, typed) else k * MARK_MISMATCH))
         matched = np.bincount(
             np.concatenate(ids), weights=np.concatenate(values), minlength=len(self.phrases)
         )
         return np.minimum(matched / self._total, 1.0)
 
     def _coverage(self, query: _Query, factors: list[float]) -> np.ndarray:
-        per_word: dict[str, float] = {}
+        """Per record: share of the query's (IDF-weighted) content words found in its phrases."""
+        per_word: dict[str, tuple[float, Marks]] = {}
         total = 0.0
-        for alts, factor in zip(query.alternatives, factors, strict=True):
+        for options, factor in zip(query.options, factors, strict=True):
             position = 0.0
-            for word, k in alts:
-                w = self.idf.get(word, 0.0) * k * factor
-                per_word[word] = max(per_word.get(word, 0.0), w)
-                position = max(position, w)
+            for o in options:
+                weight = self.idf.get(o.word, 0.0) * o.weight * factor
+                if weight > per_word.get(o.word, (0.0,))[0]:
+                    per_word[o.word] = (weight, (o.marks,))
+                position = max(position, weight)
             total += position
         coverage = np.zeros(self.n_records)
         if total <= 0:
             return coverage
-        for word, weight in per_word.items():
-            records = self._syllable_records.get(word)
-            if records is not None and weight > 0:
-                coverage[records] += weight
+        for word, (weight, typed) in per_word.items():
+            groups = self._syllable_records.get(word, ())
+            if len(groups) == 1:
+                form, records = groups[0]
+                coverage[records] += weight * (1.0 if _agree(form, typed) else MARK_MISMATCH)
+            elif groups:
+                best = np.zeros(self.n_records)
+                for form, records in groups:
+                    agree = 1.0 if _agree(form, typed) else MARK_MISMATCH
+                    best[records] = np.maximum(best[records], agree)
+                coverage += weight * best
         return np.minimum(coverage / total, 1.0)
 
     def _hit(
@@ -426,7 +530,7 @@ class PhraseIndex:
         coverage: float,
         query: _Query,
         factors: list[float],
-        present: dict[str, float],
+        present: dict[str, tuple[float, Marks]],
         spans: list[tuple[int, int, int]],
     ) -> Hit:
         start = int(np.searchsorted(self._phrase_record, record))
@@ -434,16 +538,21 @@ class PhraseIndex:
         best_pid, best_recall = start, -1.0
         for pid in range(start, end):
             phrase = self.phrases[pid]
-            feats = self._phrase_features(phrase.words)
-            got = sum(self._feature_weight(f) * k * present.get(f, 0.0) for f, k in feats.items())
+            forms = _forms(phrase)
+            got = 0.0
+            for feat, k in self._phrase_features(phrase.words).items():
+                if feat in present:
+                    typed_k, typed = present[feat]
+                    agree = 1.0 if _agree(forms[feat], typed) else MARK_MISMATCH
+                    got += self._feature_weight(feat) * k * typed_k * agree
             recall = min(got / float(self._total[pid]), 1.0) * phrase.strength
             if recall > best_recall:
                 best_pid, best_recall = pid, recall
         words = set(self.phrases[best_pid].words)
         positions = frozenset(
             i
-            for i, alts in enumerate(query.alternatives)
-            if factors[i] > STOP_FACTOR and any(w in words for w, _ in alts)
+            for i, options in enumerate(query.options)
+            if factors[i] > STOP_FACTOR and any(o.word in words for o in options)
         )
         return Hit(
             record=record,
@@ -456,6 +565,22 @@ class PhraseIndex:
         )
 
 
+def _forms(phrase: Phrase) -> dict[str, Marks]:
+    """How the phrase writes each of its features: the marks of its syllable(s)."""
+    words, marks = phrase.words, phrase.marks
+    forms: dict[str, Marks] = {}
+    for i, word in enumerate(words):
+        forms.setdefault(word, (marks[i],))
+        if i + 1 < len(words):
+            forms.setdefault(f"{word} {words[i + 1]}", (marks[i], marks[i + 1]))
+    return forms
+
+
+def _agree(form: Marks, typed: Marks) -> bool:
+    """False when the user typed marks that differ from how the index writes the feature."""
+    return all(a is None or b is None or a == b for a, b in zip(form, typed, strict=True))
+
+
 def _features(words: Sequence[str], factors: Sequence[float]) -> dict[str, float]:
     """Syllables and adjacent pairs of a phrase, each with its (max) weight factor."""
     feats: dict[str, float] = {}
@@ -464,20 +589,6 @@ def _features(words: Sequence[str], factors: Sequence[float]) -> dict[str, float
         if i + 1 < len(words):
             pair = f"{word} {words[i + 1]}"
             feats[pair] = max(feats.get(pair, 0.0), min(factors[i], factors[i + 1]))
-    return feats
-
-
-def _query_features(query: _Query, factors: list[float]) -> dict[str, float]:
-    feats: dict[str, float] = {}
-    alts = query.alternatives
-    for i, here in enumerate(alts):
-        for word, k in here:
-            feats[word] = max(feats.get(word, 0.0), k * factors[i])
-            if i + 1 < len(alts):
-                for nxt, k2 in alts[i + 1]:
-                    pair = f"{word} {nxt}"
-                    weight = min(k, k2) * min(factors[i], factors[i + 1])
-                    feats[pair] = max(feats.get(pair, 0.0), weight)
     return feats
 
 
@@ -498,9 +609,23 @@ def _shadowed_records(spans: list[tuple[int, int, int]]) -> set[int]:
     }
 
 
+def _shadow_contained(hits: list[Hit]) -> list[Hit]:
+    """Longest match wins, fuzzily: a record whose evidence is a strict part of what another
+    well-matched record explains ("khai sinh" inside "sửa sai tên trong giấy khai sinh") drops.
+    """
+    strong = [h for h in hits if h.recall >= CONTAINER_RECALL]
+    out = [
+        replace(h, score=h.score * SHADOW_FACTOR)
+        if any(h.positions < o.positions for o in strong if o.record != h.record)
+        else h
+        for h in hits
+    ]
+    return sorted(out, key=lambda h: (-h.score, h.record))
+
+
 def _top(score: np.ndarray, limit: int) -> list[int]:
     positive = np.flatnonzero(score > 0)
     if positive.size > limit:
         part = np.argpartition(-score[positive], limit)[:limit]
         positive = positive[part]
-    return sorted(positive.tolist(), key=lambda r: (-score[r], r))
+    return sorted((int(r) for r in positive), key=lambda r: (-score[r], r))

@@ -26,7 +26,7 @@ from procedure_kb.matching import (
     Phrase,
     PhraseIndex,
     StopWords,
-    tokens,
+    Words,
 )
 
 MATCH_THRESHOLD = 0.5  # best score at or above this: a match
@@ -115,6 +115,11 @@ class Resolver:
         """Glossary documents that ``text`` mentions."""
         return self._resolve("documents", text)
 
+    def prepare(self) -> None:
+        """Build all indexes now (e.g. when a server starts) instead of on first use."""
+        for kind in _BUILDERS:
+            self._corpus(kind)
+
     def refresh(self) -> None:
         """Drop the indexes now; they are rebuilt from the source on next use."""
         with self._lock:
@@ -131,7 +136,7 @@ class Resolver:
         exact = _exact_id(text, corpus)
         if exact is not None:
             return Resolution([Candidate(corpus.ids[exact], corpus.names[exact], 1.0)], False, True)
-        hits = corpus.index.search(tokens(text))
+        hits = corpus.index.search(Words.read(text))
         return _rank(hits, corpus)
 
     def _corpus(self, kind: str) -> _Corpus:
@@ -204,18 +209,29 @@ def _visible(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _phrases(record: int, texts: Sequence[Any], strength: float) -> list[Phrase]:
-    return [Phrase(record, _words(t), strength) for t in texts if isinstance(t, str)]
+    out = []
+    for text in texts:
+        if isinstance(text, str):
+            words = _read(text)
+            out.append(Phrase(record, words.folded, words.marks, strength))
+    return out
 
 
 @lru_cache(maxsize=65_536)
-def _words(text: str) -> tuple[str, ...]:
+def _read(text: str) -> Words:
     """Syllables of a record phrase; cached because catalogues repeat phrases a lot."""
-    return tuple(tokens(text))
+    return Words.read(text)
 
 
 def _keywords(record: int, texts: Sequence[Any]) -> list[Phrase]:
+    """Keyword phrases; a one-syllable keyword is only a weak hint."""
     return [
-        Phrase(p.record, p.words, KEYWORD_STRENGTH if len(p.words) > 1 else WORD_KEYWORD_STRENGTH)
+        Phrase(
+            p.record,
+            p.words,
+            p.marks,
+            KEYWORD_STRENGTH if len(p.words) > 1 else WORD_KEYWORD_STRENGTH,
+        )
         for p in _phrases(record, texts, KEYWORD_STRENGTH)
     ]
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -29,8 +29,14 @@ import yaml
 logger = logging.getLogger(__name__)
 
 HOLIDAYS_FILE = Path(__file__).resolve().parent / "data" / "holidays.yml"
+VIETNAM_TZ = timezone(timedelta(hours=7))  # one time zone, no daylight saving time
 # A backwards or forwards walk longer than this is a caller bug, not a real deadline.
 MAX_SPAN_DAYS = 366 * 20
+
+
+def today_in_vietnam() -> date:
+    """Today's date in Viet Nam (the server may run in UTC)."""
+    return datetime.now(VIETNAM_TZ).date()
 
 
 @dataclass(frozen=True)

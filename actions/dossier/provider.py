@@ -124,7 +124,7 @@ class CircuitBreaker:
 
     @property
     def state(self) -> str:
-        """"closed", "open" or "half_open"."""
+        """ "closed", "open" or "half_open"."""
         with self._lock:
             return self._state()
 
@@ -214,8 +214,7 @@ class HttpDossierProvider(DossierProvider):
                 return self._try_once(url, remaining)
             except (BackendUnavailable, BackendHTTPError) as error:
                 transient = not isinstance(error, BackendAuthError) and (
-                    isinstance(error, BackendUnavailable)
-                    or error.status_code in TRANSIENT_STATUS
+                    isinstance(error, BackendUnavailable) or error.status_code in TRANSIENT_STATUS
                 )
                 pause = self.config.retry_backoff * (2 ** (attempt - 1))
                 room = deadline - self._clock() - pause

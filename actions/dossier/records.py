@@ -61,20 +61,22 @@ class DossierRecord:
         digits = "".join(ch for ch in self.applicant_phone or "" if ch.isdigit())
         candidates = [digits[-4:] if len(digits) >= 4 else "", (self.lookup_code or "").upper()]
         # compare every candidate so timing does not tell which one matched
-        results = [
-            hmac.compare_digest(value.encode(), c.encode()) for c in candidates if c
-        ]
+        results = [hmac.compare_digest(value.encode(), c.encode()) for c in candidates if c]
         return any(results)
 
 
 _DATE_FIELDS = {"received_at", "due_at", "finished_at", "returned_at", "supplement_deadline"}
-_TEXT_FIELDS = {f.name for f in fields(DossierRecord)} - _DATE_FIELDS - {
-    "code",
-    "status",
-    "raw_status",
-    "fee_amount",
-    "result_method",
-}
+_TEXT_FIELDS = (
+    {f.name for f in fields(DossierRecord)}
+    - _DATE_FIELDS
+    - {
+        "code",
+        "status",
+        "raw_status",
+        "fee_amount",
+        "result_method",
+    }
+)
 
 
 def _dig(payload: Any, path: str) -> Any:

@@ -42,16 +42,18 @@ def _day(value: Any) -> date | None:
 
 
 def format_date(day: date) -> str:
-    """"20/11/2026 (thứ Sáu)"."""
+    """ "20/11/2026 (thứ Sáu)"."""
     return f"{day:%d/%m/%Y} ({WEEKDAYS[day.weekday()]})"
 
 
 def format_money(amount: int) -> str:
-    """"1.250.000 đồng"."""
+    """ "1.250.000 đồng"."""
     return f"{amount:,}".replace(",", ".") + " đồng"
 
 
-def deadline(view: dict[str, Any], today: date, calendar: Calendar | None = None) -> Deadline | None:
+def deadline(
+    view: dict[str, Any], today: date, calendar: Calendar | None = None
+) -> Deadline | None:
     """The due-date position when the agency's clock runs for this status, else ``None``."""
     status = BY_KEY.get(view.get("status", ""))
     due = _day(view.get("due_at"))
@@ -66,7 +68,8 @@ def _deadline_line(position: Deadline) -> str:
     when = format_date(position.due)
     if position.overdue:
         if position.working_days:
-            return f"Ngày hẹn trả kết quả: {when}, đã quá hạn {position.working_days} ngày làm việc."
+            late = position.working_days
+            return f"Ngày hẹn trả kết quả: {when}, đã quá hạn {late} ngày làm việc."
         return f"Ngày hẹn trả kết quả: {when}, đã quá ngày hẹn."
     if position.working_days == 0:
         return f"Ngày hẹn trả kết quả: hôm nay, {when}."
@@ -119,7 +122,8 @@ def status_answer(
         lines.append(
             "Chúng tôi thành thật xin lỗi Anh/Chị vì hồ sơ bị chậm so với ngày hẹn. "
             f"Anh/Chị vui lòng liên hệ {reach} để được giải thích và biết ngày trả kết quả mới. "
-            "Theo quy định, cơ quan giải quyết chậm phải có văn bản xin lỗi và hẹn lại ngày trả."
+            "Theo quy định, cơ quan giải quyết chậm phải gửi Anh/Chị phiếu xin lỗi và hẹn lại "
+            "ngày trả kết quả."
         )
 
     buttons = [

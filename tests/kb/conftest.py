@@ -34,7 +34,8 @@ def postgres_server() -> str:
         yield url
         return
     was_running = (
-        subprocess.run(["bash", str(POSTGRES_SCRIPT), "status"], capture_output=True).returncode == 0
+        subprocess.run(["bash", str(POSTGRES_SCRIPT), "status"], capture_output=True).returncode
+        == 0
     )
     try:
         started = subprocess.run(
@@ -70,7 +71,7 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'var' / 'kb.sqlite3'}"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", "postgres"])
 def db_url(request: pytest.FixtureRequest) -> str:
     """An empty database of each kind."""
     return request.getfixturevalue(f"{request.param}_url")

@@ -198,7 +198,9 @@ FAQS = [
         "id": "quen-mat-khau",
         "question": "Quên mật khẩu tài khoản Dịch vụ công thì làm thế nào?",
         "phrasings": ["quên mật khẩu", "mất mật khẩu"],
-        "answer": "Anh/Chị đăng nhập bằng VNeID, không cần mật khẩu riêng ạ.\nNếu cần, gọi tổng đài.",
+        "answer": (
+            "Anh/Chị đăng nhập bằng VNeID, không cần mật khẩu riêng ạ.\nNếu cần, gọi tổng đài."
+        ),
         "related_procedures": [],
         "status": "published",
         "source": SOURCE,
