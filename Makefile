@@ -33,7 +33,7 @@ kb: $(STAMP)
 	$(PY) -m procedure_kb load
 
 # Training data generated from other sources (git-ignored): unmarked copies, KB lookup tables.
-nlu-data: $(STAMP)
+nlu-data: kb
 	$(PY) -m bot.augment
 	$(PY) -m bot.kb_lookup
 
@@ -41,13 +41,13 @@ nlu-data: $(STAMP)
 train: nlu-data
 	$(RASA) train --quiet
 
-run: kb train
+run: train
 	$(PY) -m bot.run
 
 actions: $(STAMP)
 	$(RASA) run actions --actions actions
 
-shell: kb train
+shell: train
 	@echo "Trò chuyện trong terminal (máy chủ actions phải đang chạy: make actions)."
 	$(RASA) shell
 
@@ -60,11 +60,14 @@ lint: $(STAMP)
 validate: nlu-data
 	$(RASA) data validate --fail-on-warnings
 
-eval: kb train
+eval: train
 	$(PY) -m bot.evaluate $(CASES) --out $(OUT)
 
-bench: kb train
-	$(PY) -m bench.run_all
+# Benchmarks; numbers are reported in docs/. The dossier bench needs `make run` in another terminal.
+bench: kb
+	$(PY) bench/kb_bench.py
+	$(PY) -m bench.nlu_compare
+	@echo "Dossier lookup latency (with make run going): $(PY) -m bench.dossier_bench http://127.0.0.1:5005"
 
 clean:
 	rm -rf models results var .pytest_cache data/nlu/generated

@@ -51,7 +51,10 @@ class ActionExplainDocument(Action):
                 send(dispatcher, document_answer(document, procedure))
                 return turns.answered()
         if choice.status == "ambiguous":
-            send(dispatcher, document_choice(choice.options, procedure and procedure["id"]))
+            if not choice.matched:
+                record_unanswered(tracker, intent_of(tracker) or "explain_document")
+            procedure_id = procedure["id"] if procedure else None
+            send(dispatcher, document_choice(choice.options, procedure_id, sure=choice.matched))
             return []
         record_unanswered(tracker, intent_of(tracker) or "explain_document")
         send(dispatcher, document_not_found(choice.options, procedure))

@@ -8,6 +8,10 @@ and, after a successful lookup, the masked view of the dossier are stored in slo
 ``action_dossier_status`` turns the result into the answer and resets the form slots, so a second
 lookup starts clean. Every way out of the form (answer, cancel, rate limit, backend failure) goes
 through it.
+
+The form asks its questions through ``action_ask_dossier_code`` and
+``action_ask_verification_factor`` (Rasa runs ``action_ask_<slot>`` for the requested slot). All
+wording is in :mod:`actions.dossier.replies`.
 """
 
 from __future__ import annotations
@@ -23,14 +27,15 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.dossier import replies
 from actions.dossier import service as lookup
 from actions.dossier.cancel import wants_to_stop
 from actions.dossier.codes import EMPTY, NO_CODE, CodeParser, explain, parser
 from actions.dossier.config import OnestopConfig, load_config
 from actions.dossier.rate_limit import keys_for
-from actions.dossier.replies import retry_minutes, status_answer
 from actions.dossier.verification import parse_factor
 from actions.privacy import install_log_filter
+from bot.settings import load
 from procedure_kb.working_days import today_in_vietnam
 
 logger = logging.getLogger(__name__)
@@ -45,9 +50,12 @@ CANCELLED = "cancelled"
 
 
 def _settings_config() -> OnestopConfig:
-    from bot.settings import load
-
     return load_config(load().onestop_config)
+
+
+# Check the one-stop profile (ONESTOP_CONFIG) when the action server loads the actions: a wrong
+# mapping stops the start with a clear ConfigError instead of failing in front of a citizen.
+_settings_config()
 
 
 def _latest_text(tracker: Tracker) -> str:
@@ -75,6 +83,32 @@ def _slot_before_turn(tracker: Tracker, name: str) -> Any:
 def _finish(result: dict[str, Any]) -> dict[str, Any]:
     """Slots that end the form with ``result`` for ``action_dossier_status``."""
     return {FACTOR_SLOT: None, RESULT_SLOT: result, "requested_slot": None}
+
+
+class ActionAskDossierCode(Action):
+    """The form's question for the dossier code (with an example and how to stop)."""
+
+    def name(self) -> str:
+        return "action_ask_dossier_code"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(text=replies.ASK_DOSSIER_CODE)
+        return []
+
+
+class ActionAskVerificationFactor(Action):
+    """The form's question for the lookup code or the phone's last 4 digits."""
+
+    def name(self) -> str:
+        return "action_ask_verification_factor"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(text=replies.ASK_VERIFICATION_FACTOR)
+        return []
 
 
 class ValidateDossierStatusForm(FormValidationAction):
@@ -143,7 +177,7 @@ class ValidateDossierStatusForm(FormValidationAction):
             if requested == CODE_SLOT and wants_to_stop(text, _latest_intent(tracker)):
                 return _finish({"outcome": CANCELLED})
             if not (starting and parsed.problem in (EMPTY, NO_CODE)):
-                dispatcher.utter_message(text=explain(parsed.problem, self.config.code_example))
+                dispatcher.utter_message(text=explain(parsed.problem))
             return {CODE_SLOT: None}
         if not starting:
             blocked = await self._retry_after(tracker)
@@ -168,7 +202,7 @@ class ValidateDossierStatusForm(FormValidationAction):
                 return {FACTOR_SLOT: None}
             if wants_to_stop(text, _latest_intent(tracker)):
                 return _finish({"outcome": CANCELLED})
-            dispatcher.utter_message(response="utter_dossier_factor_invalid")
+            dispatcher.utter_message(text=replies.FACTOR_INVALID)
             return {FACTOR_SLOT: None}
         if not code or not self.codes.parse(code).ok:
             return {FACTOR_SLOT: None, CODE_SLOT: None}
@@ -176,9 +210,7 @@ class ValidateDossierStatusForm(FormValidationAction):
         if outcome.kind == lookup.FOUND:
             return _finish({"outcome": lookup.FOUND, "dossier": outcome.view})
         if outcome.kind == lookup.NOT_FOUND:
-            dispatcher.utter_message(
-                response="utter_dossier_not_found", attempts_left=outcome.attempts_left
-            )
+            dispatcher.utter_message(text=replies.not_found(outcome.attempts_left))
             return {FACTOR_SLOT: None, CODE_SLOT: None}
         if outcome.kind == lookup.RATE_LIMITED:
             return _finish(
@@ -197,7 +229,7 @@ class ValidateDossierStatusForm(FormValidationAction):
         try:
             return await self._run(self.service.retry_after, keys)
         except Exception:  # noqa: BLE001 - any failure here means "cannot check": fail closed
-            logger.error("dossier lookup: rate-limit check failed")
+            logger.error("dossier lookup failed: state_store")
             return None
 
     async def _lookup(self, code: str, factor: str, tracker: Tracker) -> lookup.Outcome:
@@ -236,27 +268,23 @@ class ActionDossierStatus(Action):
         config = self.config
         if outcome == lookup.FOUND:
             try:
-                text, buttons = status_answer(result["dossier"], self._today(), config.hotline)
+                text, buttons = replies.status_answer(
+                    result["dossier"], self._today(), config.hotline
+                )
             except Exception as error:  # noqa: BLE001 - a bad view must not end the chat
                 logger.error("dossier answer could not be formatted: %s", type(error).__name__)
                 outcome = lookup.UNAVAILABLE
             else:
                 dispatcher.utter_message(text=text, buttons=buttons)
         if outcome == lookup.RATE_LIMITED:
-            minutes = retry_minutes(int(result.get("retry_after_seconds") or 60))
+            minutes = replies.retry_minutes(int(result.get("retry_after_seconds") or 60))
             dispatcher.utter_message(
-                response="utter_dossier_rate_limited",
-                minutes=minutes,
-                portal_url=config.portal_url,
-                hotline=config.hotline,
+                text=replies.rate_limited(minutes, config.portal_url, config.hotline)
             )
         elif outcome == lookup.UNAVAILABLE:
             dispatcher.utter_message(
-                response="utter_dossier_unavailable",
-                portal_name=config.portal_name,
-                portal_url=config.portal_url,
-                hotline=config.hotline,
+                text=replies.unavailable(config.portal_name, config.portal_url, config.hotline)
             )
         elif outcome != lookup.FOUND:
-            dispatcher.utter_message(response="utter_dossier_cancelled")
+            dispatcher.utter_message(text=replies.LOOKUP_CANCELLED)
         return [SlotSet(CODE_SLOT, None), SlotSet(FACTOR_SLOT, None), SlotSet(RESULT_SLOT, None)]

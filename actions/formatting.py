@@ -5,7 +5,10 @@ buttons for the natural next question. Functions here are pure: records (plain d
 of docs/kb-format.md) in, :class:`Bubble` objects out; the actions only send them.
 
 Facts a record lists under ``needs_review`` ("fee: ...", "submission[0].time_text: ...") are never
-stated as fact: the bubble says staff are checking them and links the official source instead.
+stated as fact. A single value under review (fee, time, agency, online level, a phone number) is
+withheld: the bubble says staff are checking it and links the official source. Prose and lists under
+review (steps, documents, conditions, an FAQ answer, a glossary entry) are shown with a visible note
+that staff are checking them and the source link, since withholding them would leave nothing.
 """
 
 from __future__ import annotations
@@ -158,13 +161,16 @@ def lines(title: str, bullets: Iterable[str], footer: str | None = None) -> str:
 # --- needs_review -------------------------------------------------------------------------------
 
 
+_FIELD_PATH = re.compile(r"^[a-z_]+(\[\d+\])?(\.[a-z_]+(\[\d+\])?)*$")
+
+
 def _flag_tokens(note: str) -> set[str] | None:
-    """Field tokens of one needs_review note ("submission[0].fee: ..." -> {submission, fee})."""
-    if ":" not in note:
+    """Field names of a "field.path: note" ("submission[0].fee: ..." -> {submission, fee});
+    None for a note in prose, which names no field."""
+    key = note.split(":", 1)[0].strip().lower() if ":" in note else ""
+    if not _FIELD_PATH.match(key):
         return None
-    key = note.split(":", 1)[0].strip().lower()
-    tokens = {t for t in re.split(r"[\s.\[\],/]+", key) if t and not t.isdigit()}
-    return tokens or None
+    return {t for t in re.split(r"[.\[\]]+", key) if t and not t.isdigit()}
 
 
 def review_sections(record: Record) -> set[str]:
@@ -194,6 +200,12 @@ def checking_line(record: Record) -> str:
     source = record.get("source")
     tail = f" Anh/Chị xem thông tin chính thức tại: {source}" if source else ""
     return f"Cán bộ đang kiểm tra lại thông tin này.{tail}"
+
+
+def review_note(record: Record) -> str | None:
+    """The caveat line when anything in ``record`` is under review."""
+    flagged = review_sections(record)
+    return _caveat(record, flagged, *flagged)
 
 
 def _caveat(record: Record, flagged: set[str], *sections: str) -> str | None:
@@ -348,43 +360,45 @@ def _portal(procedure: Record) -> str:
     )
 
 
+def _finish(text: str, extras: Sequence[str | None], buttons: list[dict[str, str]]) -> list[Bubble]:
+    """The facts in one bubble; notes (liên thông, review, hints) and the buttons in a second one,
+    so each bubble stays short."""
+    notes = [line for line in extras if line]
+    if not notes:
+        return [Bubble(text, buttons)]
+    return [Bubble(text), Bubble("\n".join(notes), buttons)]
+
+
+def _value(flagged: set[str], section: str, value: str) -> str:
+    """A single value, or "staff are checking" when it is under review."""
+    return CHECKING + "." if section in flagged else value
+
+
 def overview(procedure: Record, related: Related) -> list[Bubble]:
     """ask_procedure: what it is, who handles it, time, fee, online, next questions."""
     flagged = review_sections(procedure)
     ways = procedure.get("submission") or []
-    bullets = []
-    if procedure.get("summary"):
-        bullets.append(sentence(procedure["summary"]) if "summary" not in flagged else "")
-    bullets.append(
-        "Cơ quan giải quyết: "
-        + (sentence(procedure.get("agency")) if "agency" not in flagged else CHECKING + ".")
-    )
-    bullets.append(
-        "Thời gian: " + (_summary_of(ways, time_text) if "time" not in flagged else CHECKING + ".")
-    )
-    bullets.append(
-        "Lệ phí: " + (_summary_of(ways, fee_text) if "fee" not in flagged else CHECKING + ".")
-    )
-    bullets.append(
-        "Trực tuyến: "
-        + (
-            online_text(procedure) + _portal(procedure)
-            if "online" not in flagged
-            else CHECKING + "."
-        )
-    )
+    bullets = [sentence(procedure["summary"])] if procedure.get("summary") else []
+    bullets += [
+        "Cơ quan giải quyết: " + _value(flagged, "agency", sentence(procedure.get("agency"))),
+        "Thời gian: " + _value(flagged, "time", _summary_of(ways, time_text)),
+        "Lệ phí: " + _value(flagged, "fee", _summary_of(ways, fee_text)),
+        "Trực tuyến: " + _value(flagged, "online", online_text(procedure) + _portal(procedure)),
+    ]
     if related.members:
         names = ", ".join(str(m.get("name")) for m in related.members)
         bullets.append(f"Gồm các thủ tục: {names}.")
-    bullets.extend(interconnected_lines(procedure, related))
-    footer = _caveat(procedure, flagged, "summary", "agency", "time", "fee", "online")
-    text = lines(str(procedure.get("name")), bullets, footer)
     buttons = next_buttons(procedure)
     if related.group:
         buttons.append(
             button("Làm liên thông", "ask_procedure", procedure=str(related.group["id"]))
         )
-    return [Bubble(text + "\nAnh/Chị muốn xem thêm thông tin nào ạ?", buttons)]
+    extras = [
+        *interconnected_lines(procedure, related),
+        review_note(procedure),
+        "Anh/Chị muốn xem thêm thông tin nào ạ?",
+    ]
+    return _finish(lines(str(procedure.get("name")), bullets), extras, buttons)
 
 
 def documents_answer(procedure: Record, related: Related) -> list[Bubble]:
@@ -392,12 +406,13 @@ def documents_answer(procedure: Record, related: Related) -> list[Bubble]:
     flagged = review_sections(procedure)
     groups = procedure.get("documents") or []
     name = procedure.get("name")
+    buttons = next_buttons(procedure, "ask_documents")
     if not groups:
         text = lines(
             f"Giấy tờ cần chuẩn bị – {name}:",
             [f"Tôi chưa có danh sách giấy tờ của thủ tục này. {checking_line(procedure)}"],
         )
-        return [Bubble(text, next_buttons(procedure, "ask_documents"))]
+        return [Bubble(text, buttons)]
     bubbles = []
     for index, group in enumerate(groups):
         items = [document_line(item) for item in group.get("items") or []]
@@ -411,8 +426,6 @@ def documents_answer(procedure: Record, related: Related) -> list[Bubble]:
         else:
             title = f"{str(case or 'Trường hợp khác').rstrip(':')}:"
         bubbles.append(Bubble(lines(title, items)))
-    tail = interconnected_lines(procedure, related)
-    caveat = _caveat(procedure, flagged, "documents")
     first_doc = next(
         (i.get("name") for g in groups for i in g.get("items") or [] if i.get("name")), None
     )
@@ -421,12 +434,13 @@ def documents_answer(procedure: Record, related: Related) -> list[Bubble]:
         if first_doc
         else None
     )
-    closing = [BULLET + line for line in tail] + [line for line in (caveat, hint) if line]
-    if closing:
-        bubbles.append(Bubble("\n".join(closing)))
-    last = bubbles[-1]
-    bubbles[-1] = Bubble(last.text, next_buttons(procedure, "ask_documents"))
-    return bubbles
+    extras = [
+        *interconnected_lines(procedure, related),
+        _caveat(procedure, flagged, "documents"),
+        hint,
+    ]
+    *facts, last = bubbles
+    return facts + _finish(last.text, extras, buttons)
 
 
 def fee_answer(procedure: Record, related: Related) -> list[Bubble]:
@@ -436,55 +450,48 @@ def fee_answer(procedure: Record, related: Related) -> list[Bubble]:
         bullets = [checking_line(procedure)]
     else:
         bullets = _per_channel(procedure.get("submission") or [], fee_text)
-    text = lines(
-        f"Lệ phí – {procedure.get('name')}:", bullets, _caveat(procedure, flagged - {"fee"})
-    )
-    return [Bubble(text, next_buttons(procedure, "ask_fee"))]
+    text = lines(f"Lệ phí – {procedure.get('name')}:", bullets)
+    extras = [_caveat(procedure, flagged - {"fee"})]
+    return _finish(text, extras, next_buttons(procedure, "ask_fee"))
 
 
 def time_answer(procedure: Record, related: Related) -> list[Bubble]:
     """ask_processing_time: time per way to submit, in working days."""
     flagged = review_sections(procedure)
     ways = procedure.get("submission") or []
+    footer = None
     if "time" in flagged:
         bullets = [checking_line(procedure)]
-        footer = None
     else:
         bullets = _per_channel(ways, time_text)
         counted = any(
             isinstance(w.get("time_days"), int | float) and w["time_days"] > 0 for w in ways
         )
-        footer = (
-            "Ngày làm việc không tính thứ Bảy, Chủ nhật và ngày nghỉ lễ, Tết." if counted else None
-        )
-        caveat = _caveat(procedure, flagged)
-        footer = "\n".join(line for line in (footer, caveat) if line) or None
+        if counted:
+            footer = "Ngày làm việc không tính thứ Bảy, Chủ nhật và ngày nghỉ lễ, Tết."
     text = lines(f"Thời gian giải quyết – {procedure.get('name')}:", bullets, footer)
-    return [Bubble(text, next_buttons(procedure, "ask_processing_time"))]
+    extras = [_caveat(procedure, flagged - {"time"})]
+    return _finish(text, extras, next_buttons(procedure, "ask_processing_time"))
 
 
 def where_answer(procedure: Record, related: Related) -> list[Bubble]:
     """ask_where: the agency and where each way to submit goes."""
     flagged = review_sections(procedure)
     bullets = [
-        "Cơ quan giải quyết: "
-        + (sentence(procedure.get("agency")) if "agency" not in flagged else CHECKING + ".")
+        "Cơ quan giải quyết: " + _value(flagged, "agency", sentence(procedure.get("agency")))
     ]
     for way in procedure.get("submission") or []:
         label = CHANNELS.get(str(way.get("channel")), str(way.get("channel")))
         detail = sentence(way.get("description")) if way.get("description") else ""
         if way.get("channel") == "online" and procedure.get("portal_url"):
             detail = (detail + f" Cổng Dịch vụ công: {procedure['portal_url']}").strip()
-        if "channels" in flagged:
-            detail = CHECKING + "."
         bullets.append(f"{label}: {detail}" if detail else label + ".")
-    bullets.extend(interconnected_lines(procedure, related))
-    text = lines(
-        f"Nơi nộp hồ sơ – {procedure.get('name')}:",
-        bullets,
+    text = lines(f"Nơi nộp hồ sơ – {procedure.get('name')}:", bullets)
+    extras = [
+        *interconnected_lines(procedure, related),
         _caveat(procedure, flagged, "agency", "channels"),
-    )
-    return [Bubble(text, next_buttons(procedure, "ask_where"))]
+    ]
+    return _finish(text, extras, next_buttons(procedure, "ask_where"))
 
 
 def steps_answer(procedure: Record, related: Related) -> list[Bubble]:
@@ -498,10 +505,9 @@ def steps_answer(procedure: Record, related: Related) -> list[Bubble]:
             sentence(s) if s.lower().startswith("bước") else sentence(f"Bước {n}: {s}")
             for n, s in enumerate(steps, 1)
         ]
-    text = lines(
-        f"Các bước – {procedure.get('name')}:", bullets, _caveat(procedure, flagged, "steps")
-    )
-    return [Bubble(text, next_buttons(procedure, "ask_steps"))]
+    text = lines(f"Các bước – {procedure.get('name')}:", bullets)
+    extras = [_caveat(procedure, flagged, "steps")]
+    return _finish(text, extras, next_buttons(procedure, "ask_steps"))
 
 
 def online_answer(procedure: Record, related: Related) -> list[Bubble]:
@@ -519,20 +525,19 @@ def online_answer(procedure: Record, related: Related) -> list[Bubble]:
                     f"Nộp trên Cổng Dịch vụ công (đăng nhập bằng tài khoản VNeID): {url}"
                 )
             for way in online:
-                if way.get("description") and "channels" not in flagged:
+                if way.get("description"):
                     bullets.append(sentence(way["description"]))
                 if "time" not in flagged and "fee" not in flagged:
                     bullets.append(f"Thời gian: {time_text(way)}. Lệ phí: {fee_text(way)}.")
-    bullets.extend(interconnected_lines(procedure, related))
-    text = lines(
-        f"Nộp trực tuyến – {procedure.get('name')}:",
-        bullets,
-        _caveat(procedure, flagged, "online", "time", "fee"),
-    )
+    text = lines(f"Nộp trực tuyến – {procedure.get('name')}:", bullets)
+    extras = [
+        *interconnected_lines(procedure, related),
+        _caveat(procedure, flagged, "online", "channels", "time", "fee"),
+    ]
     buttons = next_buttons(procedure, "ask_online")
     if procedure.get("online_level") in ("full", "partial"):
         buttons.append(button("Cách nộp hồ sơ trực tuyến", "ask_faq", faq="nop-ho-so-truc-tuyen"))
-    return [Bubble(text, buttons)]
+    return _finish(text, extras, buttons)
 
 
 def eligibility_answer(procedure: Record, related: Related) -> list[Bubble]:
@@ -544,12 +549,9 @@ def eligibility_answer(procedure: Record, related: Related) -> list[Bubble]:
     bullets.extend(sentence(c) for c in procedure.get("conditions") or [])
     if not bullets:
         bullets = ["Thủ tục này không có điều kiện riêng, công dân có nhu cầu đều được nộp."]
-    text = lines(
-        f"Ai được làm, điều kiện – {procedure.get('name')}:",
-        bullets,
-        _caveat(procedure, flagged, "eligibility"),
-    )
-    return [Bubble(text, next_buttons(procedure, "ask_eligibility"))]
+    text = lines(f"Ai được làm, điều kiện – {procedure.get('name')}:", bullets)
+    extras = [_caveat(procedure, flagged, "eligibility")]
+    return _finish(text, extras, next_buttons(procedure, "ask_eligibility"))
 
 
 ANSWERS = {
@@ -626,23 +628,22 @@ def find_item(procedure: Record | None, document_id: str) -> Record | None:
 
 def document_answer(document: Record, procedure: Record | None = None) -> list[Bubble]:
     """explain_document: what it is, who issues it, how to get it, template, in context."""
-    flagged = review_sections(document)
 
-    def fact(label: str, key: str, section: str) -> str:
+    def fact(label: str, key: str) -> str:
         if not document.get(key):
             return ""
-        value = CHECKING + "." if section in flagged else sentence(document[key])
-        return f"{label}: {value}"
+        return f"{label}: {sentence(document[key])}"
 
     bullets = [
-        fact("Là gì", "what", "what"),
-        fact("Cơ quan cấp", "issuer", "issuer"),
-        fact("Cách lấy", "how_to_get", "how_to_get"),
-        fact("Mẫu", "template", "doc_template"),
+        fact("Là gì", "what"),
+        fact("Cơ quan cấp", "issuer"),
+        fact("Cách lấy", "how_to_get"),
+        fact("Mẫu", "template"),
     ]
     replaced = document.get("replaced_by") or []
-    if replaced and "replaced_by" not in flagged:
-        bullets.append(sentence(skip_text(replaced)).capitalize())
+    if replaced:
+        line = sentence(skip_text(replaced))
+        bullets.append(line[:1].upper() + line[1:])
     item = find_item(procedure, str(document.get("id"))) if procedure else None
     if procedure and item:
         detail = count_text(item) or "có trong hồ sơ"
@@ -651,17 +652,24 @@ def document_answer(document: Record, procedure: Record | None = None) -> list[B
         bullets.append(sentence(f"Trong hồ sơ {procedure.get('name')}: {detail}"))
         if item.get("note"):
             bullets.append(sentence(item["note"]))
-    footer = _caveat(document, flagged, "what", "issuer", "how_to_get", "doc_template")
+    footer = review_note(document)
     text = lines(str(document.get("name")), bullets, footer)
     buttons = next_buttons(procedure, None)[:3] if procedure else []
     return [Bubble(text, buttons)]
 
 
-def document_choice(options: Sequence[tuple[str, str]], procedure_id: str | None) -> list[Bubble]:
-    """Ambiguity: ask which document."""
+def document_choice(
+    options: Sequence[tuple[str, str]], procedure_id: str | None, sure: bool = True
+) -> list[Bubble]:
+    """Ambiguity: ask which document ("tờ khai" names several); unsure when none matched well."""
     extra = {"procedure": procedure_id} if procedure_id else {}
     buttons = [button(name, "explain_document", document=did, **extra) for did, name in options]
-    return [Bubble("Anh/Chị muốn hỏi về giấy tờ nào ạ?", buttons)]
+    text = (
+        "Anh/Chị muốn hỏi về giấy tờ nào ạ?"
+        if sure
+        else "Tôi chưa chắc Anh/Chị hỏi giấy tờ nào. Có phải một trong các giấy tờ dưới đây ạ?"
+    )
+    return [Bubble(text, buttons)]
 
 
 def document_not_found(
@@ -682,12 +690,11 @@ def document_not_found(
 
 
 def faq_answer(faq: Record, related: Sequence[Record] = ()) -> list[Bubble]:
-    """ask_faq: the stored answer, or the source while staff check it."""
-    flagged = review_sections(faq)
-    if "answer" in flagged:
-        body = checking_line(faq)
-    else:
-        body = str(faq.get("answer") or "").strip() or checking_line(faq)
+    """ask_faq: the stored answer, with the review note and source when staff are checking it."""
+    body = str(faq.get("answer") or "").strip() or checking_line(faq)
+    caveat = review_note(faq)
+    if caveat and body != checking_line(faq):
+        body += "\n" + caveat
     buttons = [
         button(p.get("name", p["id"]), "ask_procedure", procedure=str(p["id"])) for p in related
     ]
@@ -757,7 +764,7 @@ def handoff_answer(
     hours = office.get("office_hours") or {}
     hours_text = str(hours.get("text") or "")
     if is_open:
-        bullets = [f"Hiện đang trong giờ làm việc ({hours_text.rstrip('.')})."]
+        bullets = ["Hiện đang trong giờ làm việc.", f"Giờ làm việc: {hours_text}"]
     else:
         if closed_reason == "weekend":
             reason = "Hôm nay là ngày nghỉ cuối tuần."
@@ -803,6 +810,18 @@ def handoff_answer(
             "Tôi có thể ghi lại số điện thoại để cán bộ gọi lại cho Anh/Chị trong giờ làm việc."
         )
     return Bubble(lines("Kết nối với cán bộ:", bullets, "\n".join(footer) or None))
+
+
+ASK_CALLBACK_CONSENT = (
+    "Anh/Chị có đồng ý để lại số điện thoại để cán bộ gọi lại không ạ? "
+    "Số điện thoại chỉ dùng để gọi lại cho Anh/Chị về việc này."
+)
+ASK_CALLBACK_PHONE = "Anh/Chị vui lòng nhập số điện thoại để cán bộ gọi lại ạ."
+
+
+def callback_consent_question() -> Bubble:
+    """The callback form's first question: explicit consent, with Đồng ý / Không buttons."""
+    return Bubble(ASK_CALLBACK_CONSENT, [button("Đồng ý", "affirm"), button("Không", "deny")])
 
 
 INVALID_PHONE = (

@@ -3,8 +3,9 @@
 ``action_human_handoff`` checks office hours and public holidays (``procedure_kb/data/office.yml``
 and :mod:`procedure_kb.working_days`), gives the hotlines, the one-stop desk and the community
 digital team of the citizen's commune when it is known, and outside office hours sets
-``callback_offered`` so the rules start ``callback_form``. The form asks for explicit consent, then
-a phone number (``validate_callback_form``); ``action_save_callback`` stores the request for staff.
+``callback_offered`` so the rules start ``callback_form``. The form asks for explicit consent
+(``action_ask_callback_consent``), then a phone number (``action_ask_callback_phone``), checked by
+``validate_callback_form``; ``action_save_callback`` stores the request for staff.
 The phone number is masked in every reply and log line.
 """
 
@@ -25,7 +26,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import kb, turns
 from actions.formatting import (
+    ASK_CALLBACK_PHONE,
     INVALID_PHONE,
+    Bubble,
+    callback_consent_question,
     callback_declined,
     callback_saved,
     handoff_answer,
@@ -197,6 +201,32 @@ class ActionHumanHandoff(Action):
         if commune:
             events.append(SlotSet(COMMUNE_SLOT, commune["id"]))
         return events
+
+
+class ActionAskCallbackConsent(Action):
+    """The callback form's consent question (Đồng ý → /affirm, Không → /deny)."""
+
+    def name(self) -> str:
+        return "action_ask_callback_consent"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        send(dispatcher, [callback_consent_question()])
+        return []
+
+
+class ActionAskCallbackPhone(Action):
+    """The callback form's question for the phone number."""
+
+    def name(self) -> str:
+        return "action_ask_callback_phone"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        send(dispatcher, [Bubble(ASK_CALLBACK_PHONE)])
+        return []
 
 
 class ValidateCallbackForm(FormValidationAction):

@@ -11,9 +11,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import lru_cache
+from traceback import format_exc
 from typing import Any
 
 from actions.formatting import SYSTEM_ERROR
+from actions.privacy import scrub
 from bot.settings import load
 from procedure_kb.repository import Repository
 from procedure_kb.resolver import Resolver
@@ -51,6 +53,9 @@ def answer_safely(
     try:
         return answer()
     except Exception:
-        logger.exception("action failed; the citizen got the system-error reply")
+        # Database errors quote their parameters (a phone number, a question): scrub the trace.
+        logger.error(
+            "action failed; the citizen got the system-error reply\n%s", scrub(format_exc())
+        )
         dispatcher.utter_message(text=SYSTEM_ERROR)
         return []

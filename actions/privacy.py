@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 
 from procedure_kb.text import nfc
 
@@ -78,13 +79,24 @@ def _mask_email(match: re.Match[str]) -> str:
     return f"{match.group(1)}{MASK}@{match.group(2)}"
 
 
-def scrub(text: str | None) -> str:
+def scrub(
+    text: str | None,
+    known_names: Iterable[str | None] = (),
+    known_addresses: Iterable[str | None] = (),
+) -> str:
     """Mask every phone number, ID-card number and e-mail address found in free text.
 
+    Names and addresses cannot be recognised in general; pass the ones known to belong to the
+    person (``known_names``, ``known_addresses``) and they are masked too, in any letter case.
     Dossier codes ("000.00.01.H29-240115-0001") are not personal data and stay as they are.
     """
     if not text:
         return ""
+    text = nfc(text)
+    for address in sorted(filter(None, map(nfc, known_addresses)), key=len, reverse=True):
+        text = re.sub(re.escape(address), mask_address(address), text, flags=re.IGNORECASE)
+    for name in sorted(filter(None, map(nfc, known_names)), key=len, reverse=True):
+        text = re.sub(re.escape(name), mask_name(name), text, flags=re.IGNORECASE)
     text = _EMAIL.sub(_mask_email, text)
     text = _PHONE.sub(lambda m: mask_phone(m.group(0)), text)
     return _ID_NUMBER.sub(lambda m: mask_id_number(m.group(0)), text)

@@ -40,6 +40,8 @@ class Choice:
     source: str | None = None
     # Close candidates (ambiguous) or the nearest weak ones (none), as (id, name) pairs.
     options: list[tuple[str, str]] = field(default_factory=list)
+    # False when the candidates are close to each other but none is a confident match.
+    matched: bool = True
 
     @property
     def found(self) -> bool:
@@ -164,15 +166,16 @@ def choose_document(
         candidates = list(resolution.candidates or [])
         if not candidates:
             continue
-        floor = max((candidates[0].score or 0.0) * CLOSE_RATIO, NEAREST_MIN_SCORE)
+        top = candidates[0].score or 0.0
+        floor = max(top * CLOSE_RATIO, NEAREST_MIN_SCORE)
         close_in_dossier = [c for c in candidates if c.id in in_dossier and c.score >= floor]
         if close_in_dossier and (resolution.matched or resolution.ambiguous):
             return Choice("found", close_in_dossier[0].id, source)
         if resolution.matched:
             return _decide(resolution, source, None)
-        if resolution.ambiguous and len(_options(resolution)) > 1:
+        if resolution.ambiguous and top >= NEAREST_MIN_SCORE and len(_options(resolution)) > 1:
             # "tờ khai" names a kind of document: ask which one.
-            return Choice("ambiguous", options=_options(resolution))
+            return Choice("ambiguous", options=_options(resolution), matched=False)
         preferred = [(c.id, c.name) for c in candidates if c.id in in_dossier]
         nearest = nearest or preferred[:MAX_CHOICES] or _nearest(resolution)
     return Choice("none", options=nearest)

@@ -114,6 +114,14 @@ def main(argv: list[str] | None = None) -> int:
     variants = {
         "project": (project_config(), True),
         "project-no-augment": (project_config(), False),
+        "project-space-lemma": (
+            tweak(project_config(), "VietnameseTokenizer", lemma_joiner=" "),
+            True,
+        ),
+        "project-underscore-lemma": (
+            tweak(project_config(), "VietnameseTokenizer", lemma_joiner="_"),
+            True,
+        ),
         "project-underthesea-unmarked": (
             tweak(project_config(), "VietnameseTokenizer", unmarked_text="underthesea"),
             True,

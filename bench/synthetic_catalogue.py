@@ -29,6 +29,7 @@ SOURCE = "Synthetic record for benchmarks (bench/synthetic_catalogue.py); not a 
 REVIEWED = date(2025, 11, 20)
 
 # (field, level, agency, objects)
+# fmt: off
 FIELDS: list[tuple[str, str, str, list[str]]] = [
     ("Hộ tịch", "commune", "Ủy ban nhân dân cấp xã", [
         "khai sinh", "khai tử", "kết hôn", "nhận cha, mẹ, con", "giám hộ", "nuôi con nuôi",
@@ -109,7 +110,8 @@ FIELDS: list[tuple[str, str, str, list[str]]] = [
     ]),
     ("Việc làm", "province", "Trung tâm dịch vụ việc làm", [
         "trợ cấp thất nghiệp", "hỗ trợ học nghề", "giấy phép lao động cho người nước ngoài",
-        "giấy phép hoạt động dịch vụ việc làm", "hợp đồng đưa người lao động đi làm việc ở nước ngoài",
+        "giấy phép hoạt động dịch vụ việc làm",
+        "hợp đồng đưa người lao động đi làm việc ở nước ngoài",
     ]),
     ("Bảo trợ xã hội", "commune", "Ủy ban nhân dân cấp xã", [
         "trợ cấp xã hội hằng tháng", "hỗ trợ chi phí mai táng", "xác định mức độ khuyết tật",
@@ -125,8 +127,8 @@ FIELDS: list[tuple[str, str, str, list[str]]] = [
         "thẻ tư vấn viên pháp luật", "quốc tịch Việt Nam",
     ]),
     ("Thuế", "province", "Cơ quan thuế", [
-        "mã số thuế cá nhân", "quyết toán thuế thu nhập cá nhân", "hoàn thuế",
-        "miễn giảm thuế", "hóa đơn điện tử", "lệ phí trước bạ", "thuế sử dụng đất phi nông nghiệp",
+        "mã số thuế cá nhân", "quyết toán thuế thu nhập cá nhân", "hoàn thuế", "miễn giảm thuế",
+        "hóa đơn điện tử", "lệ phí trước bạ", "thuế sử dụng đất phi nông nghiệp",
     ]),
     ("Nông nghiệp", "province", "Sở Nông nghiệp và Môi trường", [
         "giấy chứng nhận kiểm dịch động vật", "giấy chứng nhận cơ sở an toàn dịch bệnh",
@@ -134,8 +136,9 @@ FIELDS: list[tuple[str, str, str, list[str]]] = [
         "chứng nhận trang trại", "giống cây trồng", "thuốc bảo vệ thực vật",
     ]),
     ("Môi trường", "province", "Sở Nông nghiệp và Môi trường", [
-        "giấy phép môi trường", "báo cáo đánh giá tác động môi trường", "giấy phép khai thác khoáng sản",
-        "giấy phép khai thác nước dưới đất", "giấy phép xả nước thải vào nguồn nước",
+        "giấy phép môi trường", "báo cáo đánh giá tác động môi trường",
+        "giấy phép khai thác khoáng sản", "giấy phép khai thác nước dưới đất",
+        "giấy phép xả nước thải vào nguồn nước",
     ]),
     ("Giao thông đường thủy", "province", "Sở Xây dựng", [
         "đăng ký phương tiện thủy nội địa", "chứng chỉ chuyên môn thuyền viên",
@@ -154,7 +157,6 @@ FIELDS: list[tuple[str, str, str, list[str]]] = [
         "danh hiệu gia đình văn hóa", "kỷ niệm chương",
     ]),
 ]
-
 ACTIONS = [
     "Cấp", "Cấp lại", "Cấp đổi", "Gia hạn", "Điều chỉnh", "Đăng ký", "Đăng ký thay đổi",
     "Xác nhận", "Công nhận", "Thu hồi", "Thẩm định", "Phê duyệt", "Chấp thuận", "Giải quyết",
@@ -212,6 +214,8 @@ ABBREVIATIONS = {
     "thẻ căn cước": "cccd",
 }
 
+# fmt: on
+
 
 def slug(text: str) -> str:
     """Lower-case ASCII id from a Vietnamese name."""
@@ -226,7 +230,7 @@ def _abbreviate(text: str) -> str:
 
 
 def generate(size: int = NATIONAL_SIZE, seed: int = 2025) -> Bundle:
-    """A bundle of ``size`` procedures (plus glossary and a few FAQs), always the same for a seed."""
+    """``size`` procedures plus glossary and a few FAQs; the same for the same seed."""
     rng = random.Random(seed)
     documents: dict[str, dict] = {}
 
@@ -289,10 +293,15 @@ def generate(size: int = NATIONAL_SIZE, seed: int = 2025) -> Bundle:
             items.append(_item(doc_id, doc_name, None, skip_if=list(replaced)))
         cases = [{"case": None, "items": items}]
         if rng.random() < 0.3:
-            other = glossary("giay-to-chung-minh-uu-tien", "Giấy tờ chứng minh thuộc diện ưu tiên",
-                             [], None)
-            cases.append({"case": "Trường hợp thuộc diện được ưu tiên",
-                          "items": [_item(other, "Giấy tờ chứng minh thuộc diện ưu tiên", None)]})
+            other = glossary(
+                "giay-to-chung-minh-uu-tien", "Giấy tờ chứng minh thuộc diện ưu tiên", [], None
+            )
+            cases.append(
+                {
+                    "case": "Trường hợp thuộc diện được ưu tiên",
+                    "items": [_item(other, "Giấy tờ chứng minh thuộc diện ưu tiên", None)],
+                }
+            )
         channels = ["in_person"] + rng.sample(["online", "post"], rng.randint(0, 2))
         days = rng.choice([0, 1, 3, 5, 7, 10, 15, 20, 30])
         fee = rng.choice([0, 0, 20_000, 50_000, 100_000, 200_000, 500_000, None])

@@ -14,6 +14,7 @@ work too.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -98,11 +99,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", default=None, help="database URL (default: KB_DATABASE_URL)")
     args = parser.parse_args(argv)
 
+    from procedure_kb.database import DatabaseNotReady
     from procedure_kb.repository import Repository
 
     repo = Repository(args.db or load().kb_database_url)
     try:
         procedures, documents = repo.list_procedures(), repo.list_documents()
+    except DatabaseNotReady as error:
+        print(f"Chưa đọc được cơ sở tri thức ({error}). Hãy chạy: make kb", file=sys.stderr)
+        return 3
     finally:
         repo.close()
     text = render(procedures, documents)

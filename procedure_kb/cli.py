@@ -7,6 +7,7 @@ Exit codes: 0 done; 1 the data or file is wrong (nothing written); 2 bad command
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -112,6 +113,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     from procedure_kb.repository import Repository
 
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # spaCy's thinc may import TensorFlow
     try:
         from procedure_kb.resolver import Resolver
     except ImportError as error:

@@ -8,20 +8,33 @@ so resolvers know when to reload. Whole catalogues are read with one query per t
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, inspect, select, update
+from sqlalchemy import (
+    JSON,
+    Text,
+    bindparam,
+    cast,
+    delete,
+    func,
+    insert,
+    inspect,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 from tqdm import tqdm
 
-from procedure_kb.bundle import DOCUMENT, FAQ, KINDS, PROCEDURE, Bundle
+from procedure_kb.bundle import DOCUMENT, FAQ, KINDS, PROCEDURE, PROCEDURE_FIELDS, Bundle
 from procedure_kb.database import DatabaseNotReady, make_engine, safe_url
 from procedure_kb.models import (
     CallbackRequest,
@@ -78,6 +91,26 @@ def _number(value: float | None) -> int | float | None:
     if value is None:
         return None
     return int(value) if float(value).is_integer() else float(value)
+
+
+def _plain(table, names: Iterable[str]) -> list:
+    """Columns to select; JSON ones as text, decoded by :func:`_strings` (cached, fast)."""
+    return [
+        cast(table.c[name], Text).label(name)
+        if isinstance(table.c[name].type, JSON)
+        else table.c[name]
+        for name in names
+    ]
+
+
+@lru_cache(maxsize=8192)
+def _decoded(raw: str) -> tuple[str, ...]:
+    return tuple(json.loads(raw))
+
+
+def _strings(raw: str | None) -> list[str]:
+    """A JSON list of strings read as text (many rows share a value, e.g. ``[]``)."""
+    return list(_decoded(raw)) if raw else []
 
 
 def mask_numbers(text: str) -> str:
@@ -231,109 +264,104 @@ class Repository:
         ids: list[str] | None,
         include_drafts: bool,
     ) -> list[dict]:
-        query = select(table).order_by(table.c.id)
+        query = select(*_plain(table, columns)).order_by(table.c.id)
         if ids is not None:
             query = query.where(table.c.id.in_(ids))
         if not include_drafts and "status" in table.c:
             query = query.where(table.c.status == PUBLISHED)
-        return [{name: row[name] for name in columns} for row in conn.execute(query).mappings()]
+        lists = [name for name in columns if isinstance(table.c[name].type, JSON)]
+        out = []
+        for row in conn.execute(query).all():
+            record = dict(zip(columns, row, strict=True))
+            for name in lists:
+                record[name] = _strings(record[name])
+            out.append(record)
+        return out
 
     @staticmethod
     def _read_procedures(
         conn: Connection, ids: list[str] | None, include_drafts: bool
     ) -> list[dict]:
-        query = select(PROCEDURES).order_by(PROCEDURES.c.id)
-        if ids is not None:
-            query = query.where(PROCEDURES.c.id.in_(ids))
-        if not include_drafts:
-            query = query.where(PROCEDURES.c.status == PUBLISHED)
-        rows = conn.execute(query).mappings().all()
-        if not rows:
+        """Procedures with all their parts: one query per table, rows read as plain tuples."""
+        main = Repository._read_simple(conn, PROCEDURES, _PROCEDURE_COLUMNS, ids, include_drafts)
+        if not main:
             return []
 
-        def owned(table, key: str = "procedure_id") -> dict[Any, list]:
-            column = table.c[key]
-            child = select(table).order_by(*table.primary_key.columns)
+        def owned(table, *names: str) -> dict[Any, list[tuple]]:
+            key = table.c[names[0]]
+            query = select(*_plain(table, names)).order_by(*table.primary_key.columns)
             if ids is not None:
-                child = child.where(column.in_(ids))
+                query = query.where(key.in_(ids))
             elif not include_drafts:
-                published = select(PROCEDURES.c.id).where(PROCEDURES.c.status == PUBLISHED)
-                child = child.where(column.in_(published))
-            grouped: dict[Any, list] = defaultdict(list)
-            for row in conn.execute(child):
-                grouped[row[0] if table is not ITEMS else (row[0], row[1])].append(row)
+                query = query.where(
+                    key.in_(select(PROCEDURES.c.id).where(PROCEDURES.c.status == PUBLISHED))
+                )
+            grouped: dict[Any, list[tuple]] = defaultdict(list)
+            rows = conn.execute(query).all()
+            if table is ITEMS:
+                for row in rows:
+                    grouped[row[0], row[1]].append(row)
+            else:
+                for row in rows:
+                    grouped[row[0]].append(row)
             return grouped
 
-        submissions = owned(SUBMISSIONS)
-        steps = owned(STEPS)
-        cases = owned(CASES)
-        items = owned(ITEMS)
-        legal = owned(LEGAL)
-        members = owned(MEMBERS, "group_id")
+        submissions = owned(
+            SUBMISSIONS, "procedure_id", "channel", "time_days", "time_text", "fee", "fee_vnd",
+            "description",
+        )  # fmt: skip
+        steps = owned(STEPS, "procedure_id", "text")
+        cases = owned(CASES, "procedure_id", "position", "case")
+        items = owned(
+            ITEMS, "procedure_id", "case_position", "document_id", "name", "template",
+            "originals", "copies", "note", "skip_if",
+        )  # fmt: skip
+        legal = owned(LEGAL, "procedure_id", "number", "title", "date")
+        members = owned(MEMBERS, "group_id", "member_id")
         out = []
-        for row in rows:
+        for row in main:
             pid = row["id"]
-            record = {
-                "id": pid,
-                "code": row["code"],
-                "name": row["name"],
-                "aliases": row["aliases"],
-                "keywords": row["keywords"],
-                "field": row["field"],
-                "level": row["level"],
-                "agency": row["agency"],
-                "summary": row["summary"],
-                "applicants": row["applicants"],
-                "conditions": row["conditions"],
-                "submission": [
-                    {
-                        "channel": s.channel,
-                        "time_days": _number(s.time_days),
-                        "time_text": s.time_text,
-                        "fee": s.fee,
-                        "fee_vnd": s.fee_vnd,
-                        "description": s.description,
-                    }
-                    for s in submissions.get(pid, ())
-                ],
-                "online_level": row["online_level"],
-                "portal_url": row["portal_url"],
-                "steps": [s.text for s in steps.get(pid, ())],
-                "documents": [
-                    {
-                        "case": c.case,
-                        "items": [
-                            {
-                                "document": i.document_id,
-                                "name": i.name,
-                                "template": i.template,
-                                "originals": i.originals,
-                                "copies": i.copies,
-                                "note": i.note,
-                                "skip_if": i.skip_if,
-                            }
-                            for i in items.get((pid, c.position), ())
-                        ],
-                    }
-                    for c in cases.get(pid, ())
-                ],
-                "result": row["result"],
-                "legal_basis": [
-                    {"number": lb.number, "title": lb.title, "date": lb.date}
-                    for lb in legal.get(pid, ())
-                ],
-                "published_by": row["published_by"],
-                "local_variant": row["local_variant"],
-                "interconnected_group": row["interconnected_group"],
-                "members": [m.member_id for m in members.get(pid, ())],
-                "effective_from": row["effective_from"],
-                "effective_to": row["effective_to"],
-                "status": row["status"],
-                "source": row["source"],
-                "reviewed_at": row["reviewed_at"],
-                "needs_review": row["needs_review"],
-            }
-            out.append(record)
+            record = {name: row[name] for name in PROCEDURE_FIELDS if name in row}
+            record["submission"] = [
+                {
+                    "channel": channel,
+                    "time_days": _number(days),
+                    "time_text": time_text,
+                    "fee": fee,
+                    "fee_vnd": fee_vnd,
+                    "description": description,
+                }
+                for _, channel, days, time_text, fee, fee_vnd, description in submissions.get(
+                    pid, ()
+                )
+            ]
+            record["steps"] = [text for _, text in steps.get(pid, ())]
+            record["documents"] = [
+                {
+                    "case": case,
+                    "items": [
+                        {
+                            "document": document,
+                            "name": name,
+                            "template": template,
+                            "originals": originals,
+                            "copies": copies,
+                            "note": note,
+                            "skip_if": _strings(skip_if),
+                        }
+                        for _, _, document, name, template, originals, copies, note, skip_if in (
+                            items.get((pid, position), ())
+                        )
+                    ],
+                }
+                for _, position, case in cases.get(pid, ())
+            ]
+            record["legal_basis"] = [
+                {"number": number, "title": title, "date": day}
+                for _, number, title, day in legal.get(pid, ())
+            ]
+            record["members"] = [member for _, member in members.get(pid, ())]
+            out.append({name: record[name] for name in PROCEDURE_FIELDS})
         return out
 
     # ----------------------------------------------------------------------------- writing

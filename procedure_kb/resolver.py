@@ -11,10 +11,11 @@ found at once, without retraining. The search itself lives in :mod:`procedure_kb
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Protocol
 
@@ -29,10 +30,14 @@ from procedure_kb.matching import (
     Words,
 )
 
+log = logging.getLogger(__name__)
+
 MATCH_THRESHOLD = 0.5  # best score at or above this: a match
 AMBIGUITY_MARGIN = 0.06  # top two within this: ambiguous ...
 AMBIGUITY_FLOOR = 0.25  # ... when the second is at least this
-MEMBER_MENTION = 0.75  # a member of a liên thông group counts as mentioned from this recall
+PARTIAL_MENTION = 0.9  # below this recall the text names only part of the best record
+MEMBER_MENTION = 0.75  # a member of a liên thông group counts as named from this recall ...
+MEMBER_HINT = 0.55  # ... or from this one when a second member is named clearly
 GROUP_BONUS = 0.02  # a group whose members are mentioned ranks just above them
 KEYWORD_STRENGTH = 0.7  # keywords hint at a record; names and aliases name it
 WORD_KEYWORD_STRENGTH = 0.45  # a one-syllable keyword ("mất") never matches on its own
@@ -144,7 +149,13 @@ class Resolver:
             now = time.monotonic()
             if now - self._checked_at >= self.check_interval:
                 self._checked_at = now
-                revision = self.source.revision()
+                try:
+                    revision = self.source.revision()
+                except Exception:  # the database is away: answer from the index we have
+                    if not self._corpora:
+                        raise
+                    log.warning("knowledge base revision unavailable; using the loaded index")
+                    revision = self._revision
                 if revision != self._revision:
                     self._revision = revision
                     self._corpora.clear()
@@ -159,12 +170,14 @@ def _exact_id(text: str, corpus: _Corpus) -> int | None:
 
 
 def _rank(hits: Sequence[Hit], corpus: _Corpus) -> Resolution:
+    by_record = {hit.record: hit for hit in hits}
     scores = {hit.record: hit.score for hit in hits}
     promoted = _mentioned_groups(hits, corpus)
     for group, members in promoted.items():
         top = max(scores.get(m, 0.0) for m in members)
         scores[group] = max(scores.get(group, 0.0), min(1.0, top + GROUP_BONUS))
-    order = sorted(scores, key=lambda r: (-scores[r], r not in promoted, r))
+    arrival = {record: i for i, record in enumerate(scores)}  # hits come best first
+    order = sorted(scores, key=lambda r: (-scores[r], r not in promoted, arrival[r]))
     candidates = [
         Candidate(corpus.ids[r], corpus.names[r], round(scores[r], 3))
         for r in order[:MAX_CANDIDATES]
@@ -175,35 +188,74 @@ def _rank(hits: Sequence[Hit], corpus: _Corpus) -> Resolution:
     rival = next((r for r in order[1:] if not corpus.related(best, r)), None)
     ambiguous = (
         rival is not None
-        and scores[rival] >= AMBIGUITY_FLOOR
-        and scores[best] - scores[rival] <= AMBIGUITY_MARGIN
         and best not in promoted
+        and scores[rival] >= AMBIGUITY_FLOOR
+        and (
+            scores[best] - scores[rival] <= AMBIGUITY_MARGIN
+            or _same_evidence(by_record.get(best), by_record.get(rival))
+        )
     )
     return Resolution(candidates, ambiguous, scores[best] >= MATCH_THRESHOLD)
 
 
+def _same_evidence(best: Hit | None, rival: Hit | None) -> bool:
+    """The text names only part of the best record, and the rival fits those words as well:
+    "giấy phép" is part of "giấy phép xây dựng" and of "giấy phép lái xe"."""
+    return (
+        best is not None
+        and rival is not None
+        and best.recall < PARTIAL_MENTION
+        and bool(best.positions)
+        and best.positions <= rival.positions
+    )
+
+
 def _mentioned_groups(hits: Sequence[Hit], corpus: _Corpus) -> dict[int, list[int]]:
-    """Groups two or more of whose members the text mentions, each by words of its own."""
-    strong = [h for h in hits if h.recall >= MEMBER_MENTION and h.record in corpus.groups_of]
+    """Groups two or more of whose members the text mentions, each by words of its own.
+
+    A member is named clearly from recall MEMBER_MENTION, its words not all shared with another
+    clearly named member. Once one member is named clearly, another may be named loosely
+    (recall from MEMBER_HINT by a name or alias, two words or more, none shared with the clear
+    ones): "khai sinh, nhập khẩu ... cho bé" names the birth group; "mới sinh em bé, làm khai
+    sinh" does not ("em bé" is only a keyword of the health-insurance card).
+    """
     found: dict[int, list[int]] = {}
     for group, members in corpus.groups.items():
-        mentioned = [h for h in strong if h.record in members]
-        distinct = [
+        mentioned = [h for h in hits if h.record in members]
+        clear = [h for h in mentioned if h.recall >= MEMBER_MENTION]
+        clear = [
+            h
+            for h in clear
+            if len(clear) == 1
+            or any(h.positions - o.positions and o.positions - h.positions for o in clear)
+        ]
+        if not clear:
+            continue
+        taken = frozenset().union(*(h.positions for h in clear))
+        loose = [
             h
             for h in mentioned
-            if any(h.positions - o.positions and o.positions - h.positions for o in mentioned)
+            if h not in clear
+            and h.recall >= MEMBER_HINT
+            and h.strength == 1.0
+            and len(h.positions) >= 2
+            and not h.positions & taken
         ]
-        if len(distinct) >= 2:
-            found[group] = [h.record for h in distinct]
+        named = clear + loose
+        if len(named) >= 2:
+            found[group] = [h.record for h in named]
     return found
 
 
 # -------------------------------------------------------------------- building the corpora
-def _visible(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _visible(records: list[dict[str, Any]], name_field: str) -> list[dict[str, Any]]:
+    """Records that can be searched: an id and a name, and not a draft or retired."""
     return [
         r
         for r in records
-        if r.get("id") and (r.get("name") or r.get("question"))
+        if isinstance(r, dict)
+        and r.get("id")
+        and isinstance(r.get(name_field), str)
         and r.get("status") not in HIDDEN_STATUSES
     ]
 
@@ -236,6 +288,13 @@ def _keywords(record: int, texts: Sequence[Any]) -> list[Phrase]:
     ]
 
 
+def _texts(value: Any) -> list[Any]:
+    """A list field as a list, whatever was stored (None, one string, a list)."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
 def _id_phrase(record: int, record_id: str) -> list[Phrase]:
     return _phrases(record, [record_id.replace("-", " ").replace("_", " ")], ID_STRENGTH)
 
@@ -247,14 +306,14 @@ def _build(
     weak_fields: Sequence[str],
     stops: StopWords,
 ) -> _Corpus:
-    records = _visible(records)
+    records = _visible(records, name_field)
     phrases: list[Phrase] = []
     for i, rec in enumerate(records):
-        phrases += _phrases(i, [rec[name_field]], 1.0)
+        phrases += [replace(p, name=True) for p in _phrases(i, [rec[name_field]], 1.0)]
         for name in strong_fields:
-            phrases += _phrases(i, rec.get(name) or [], 1.0)
+            phrases += _phrases(i, _texts(rec.get(name)), 1.0)
         for name in weak_fields:
-            phrases += _keywords(i, rec.get(name) or [])
+            phrases += _keywords(i, _texts(rec.get(name)))
         phrases += _id_phrase(i, str(rec["id"]))
     ids = [str(r["id"]) for r in records]
     position = {record_id: i for i, record_id in enumerate(ids)}

@@ -16,10 +16,14 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PORT="${PGPORT:-55432}"
 DB="${KB_PG_DATABASE:-procedure_kb}"
-PG_DIR="${KB_PG_DIR:-$ROOT/var/pg}"
-DATA="$PG_DIR/data"
-SOCKETS="$PG_DIR/run"
-LOG="$PG_DIR/server.log"
+set_dir() { PG_DIR="$1"; DATA="$PG_DIR/data"; SOCKETS="$PG_DIR/run"; LOG="$PG_DIR/server.log"; }
+set_dir "${KB_PG_DIR:-$ROOT/var/pg}"
+# When the project sits where the postgres user cannot reach (e.g. under /root), use this instead.
+FALLBACK_DIR="/var/tmp/procedure_kb-pg-$PORT"
+if [ -z "${KB_PG_DIR:-}" ] && [ "$(id -u)" -eq 0 ] && [ ! -f "$PG_DIR/data/PG_VERSION" ] &&
+  [ -f "$FALLBACK_DIR/data/PG_VERSION" ]; then
+  set_dir "$FALLBACK_DIR"
+fi
 URL="postgresql://postgres@127.0.0.1:$PORT/$DB"
 OWNER=postgres
 
@@ -52,6 +56,12 @@ prepare_dir() {
   if [ "$(id -u)" -eq 0 ]; then
     id "$OWNER" >/dev/null 2>&1 || die "user $OWNER does not exist (is postgresql installed?)"
     chown "$OWNER" "$PG_DIR" "$SOCKETS"
+    if ! runuser -u "$OWNER" -- test -w "$PG_DIR" && [ -z "${KB_PG_DIR:-}" ]; then
+      say "user $OWNER cannot reach $PG_DIR; using $FALLBACK_DIR"
+      set_dir "$FALLBACK_DIR"
+      mkdir -p "$PG_DIR" "$SOCKETS"
+      chown "$OWNER" "$PG_DIR" "$SOCKETS"
+    fi
     runuser -u "$OWNER" -- test -w "$PG_DIR" ||
       die "user $OWNER cannot write $PG_DIR (a parent folder is not readable); set KB_PG_DIR"
   fi

@@ -15,6 +15,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from actions.dossier.config import CODE_FLAGS, OnestopConfig, load_config
+from bot.settings import load
 from procedure_kb.text import clean_controls, fold, nfc
 
 # Problems, in the order they are checked.
@@ -130,8 +131,6 @@ def parser(config: OnestopConfig | None = None) -> CodeParser:
     """The parser for ``config`` (default: the configured one-stop profile)."""
     if config is not None:
         return CodeParser.from_config(config)
-    from bot.settings import load
-
     return _default_parser(load().onestop_config)
 
 
@@ -140,25 +139,18 @@ def parse_code(text: str | None, config: OnestopConfig | None = None) -> ParsedC
     return parser(config).parse(text)
 
 
-WHERE_TO_FIND = (
-    "Mã hồ sơ in trên giấy tiếp nhận hồ sơ và hẹn trả kết quả, hoặc trong tin nhắn, thư điện tử "
-    "mà Cổng Dịch vụ công gửi khi Anh/Chị nộp hồ sơ."
-)
+def explain(problem: str | None) -> str:
+    """Why the message holds no usable code, in one or two short Vietnamese sentences.
 
-
-def explain(problem: str | None, example: str = "000.00.01.H29-240115-0001") -> str:
-    """A short Vietnamese explanation of why no code was found, and where to find it."""
+    The form then asks again (``action_ask_dossier_code``), which gives an example, says where
+    the code is printed (the receipt, the portal's SMS or e-mail) and how to stop.
+    """
     shape = (
-        "Mã gồm 3 phần nối bằng dấu gạch ngang: mã cơ quan nhận hồ sơ, ngày nộp (6 số) và số "
-        f"thứ tự, ví dụ: {example}."
+        "Mã đủ gồm 3 phần nối bằng dấu gạch ngang: mã cơ quan nhận hồ sơ, ngày nộp (6 số: năm, "
+        "tháng, ngày) và số thứ tự."
     )
     if problem == BAD_DATE:
-        first = "Phần ngày trong mã hồ sơ chưa đúng (6 số: năm, tháng, ngày)."
-    elif problem == INCOMPLETE:
-        first = "Mã hồ sơ Anh/Chị nhập hình như còn thiếu hoặc sai một phần."
-    else:
-        first = "Tôi chưa thấy mã hồ sơ trong tin nhắn của Anh/Chị."
-    return (
-        f"{first} {shape} {WHERE_TO_FIND} Anh/Chị vui lòng nhập lại mã, "
-        'hoặc gõ "thôi" để dừng tra cứu ạ.'
-    )
+        return f"Phần ngày nộp trong mã hồ sơ chưa đúng. {shape}"
+    if problem == INCOMPLETE:
+        return f"Mã hồ sơ Anh/Chị nhập hình như còn thiếu hoặc sai một phần. {shape}"
+    return "Tôi chưa thấy mã hồ sơ trong tin nhắn của Anh/Chị."

@@ -29,6 +29,7 @@ from actions.dossier.records import (
     UnknownStatusError,
     record_from_payload,
 )
+from bot.settings import load
 
 logger = logging.getLogger(__name__)
 
@@ -260,8 +261,6 @@ def _cached_provider(
 
 def default_provider() -> HttpDossierProvider:
     """The provider for the configured one-stop system (one per process and settings)."""
-    from bot.settings import load
-
     settings = load()
     return _cached_provider(
         settings.onestop_url,

@@ -160,7 +160,11 @@ def public_view(record: DossierRecord) -> dict[str, Any]:
         "finished_at": _iso(record.finished_at),
         "returned_at": _iso(record.returned_at),
         "applicant": mask_name(record.applicant_name) if record.applicant_name else None,
-        "supplement_note": scrub(record.supplement_note) if record.supplement_note else None,
+        "supplement_note": (
+            scrub(record.supplement_note, [record.applicant_name], [record.applicant_address])
+            if record.supplement_note
+            else None
+        ),
         "supplement_deadline": _iso(record.supplement_deadline),
         "fee_amount": record.fee_amount,
         "result_method": record.result_method,

@@ -1,7 +1,9 @@
-"""Wording of the dossier-status answer, so it reads the same everywhere.
+"""Wording of the dossier lookup, so it reads the same everywhere.
 
-Input is the safe view of a dossier (``records.public_view``: masked name, no phone, ID number or
-address); output is plain Vietnamese text and buttons that open the matching FAQ entries.
+The answer's input is the safe view of a dossier (``records.public_view``: masked name, no phone,
+ID number or address); its output is plain Vietnamese text and buttons that open the matching FAQ
+entries. The form's questions and short replies (not found, locked, unavailable, cancelled) are
+here too; ``actions/dossier_actions.py`` sends them.
 """
 
 from __future__ import annotations
@@ -86,15 +88,14 @@ def status_answer(
     status = BY_KEY[view["status"]]
     title = f"Hồ sơ {view['code']}"
     if view.get("procedure_name"):
-        title += f" ({view['procedure_name']})"
+        title += f": {view['procedure_name']}"
     lines = [title + "."]
     if view.get("applicant"):
         lines.append(f"Người nộp: {view['applicant']}.")
     lines.append(f"Tình trạng: {status.label}. {status.meaning}")
-    holder = status.holder
-    if view.get("agency_name") and not status.finished:
-        holder = f"{holder} Cơ quan: {view['agency_name']}."
-    lines.append(f"Hồ sơ đang ở đâu: {holder}")
+    lines.append(status.holder)
+    if view.get("agency_name"):
+        lines.append(f"Cơ quan giải quyết: {view['agency_name']}.")
 
     position = deadline(view, today, calendar)
     if position:
@@ -102,7 +103,18 @@ def status_answer(
     elif status.key in ("da_xu_ly_xong", "da_tra_ket_qua") and _day(view.get("finished_at")):
         lines.append(f"Ngày giải quyết xong: {format_date(_day(view['finished_at']))}.")
 
-    lines.append(f"Anh/Chị cần làm gì: {status.next_step}")
+    if position and position.overdue:
+        contact = view.get("agency_name") or "cơ quan đã nhận hồ sơ"
+        phone = view.get("agency_phone")
+        reach = f"{contact}, điện thoại {phone}," if phone else f"{contact} hoặc tổng đài {hotline}"
+        lines.append("Chúng tôi thành thật xin lỗi Anh/Chị vì hồ sơ bị chậm so với ngày hẹn.")
+        lines.append(
+            f"Anh/Chị cần làm gì: Anh/Chị liên hệ {reach} để được giải thích và biết ngày trả "
+            "kết quả mới. Theo quy định, cơ quan giải quyết chậm phải gửi Anh/Chị phiếu xin lỗi "
+            "và hẹn lại ngày trả kết quả."
+        )
+    else:
+        lines.append(f"Anh/Chị cần làm gì: {status.next_step}")
     if status.key == "yeu_cau_bo_sung":
         if view.get("supplement_note"):
             lines.append(f"Nội dung cần bổ sung: {view['supplement_note']}")
@@ -114,17 +126,6 @@ def status_answer(
     method = RESULT_METHODS.get(view.get("result_method") or "")
     if method and status.key in ("da_xu_ly_xong", "dang_xu_ly", "duoc_tiep_nhan"):
         lines.append(f"Cách nhận kết quả Anh/Chị đã chọn: {method}.")
-
-    if position and position.overdue:
-        contact = view.get("agency_name") or "cơ quan đã nhận hồ sơ"
-        phone = view.get("agency_phone")
-        reach = f"{contact}, điện thoại {phone}" if phone else f"{contact} hoặc tổng đài {hotline}"
-        lines.append(
-            "Chúng tôi thành thật xin lỗi Anh/Chị vì hồ sơ bị chậm so với ngày hẹn. "
-            f"Anh/Chị vui lòng liên hệ {reach} để được giải thích và biết ngày trả kết quả mới. "
-            "Theo quy định, cơ quan giải quyết chậm phải gửi Anh/Chị phiếu xin lỗi và hẹn lại "
-            "ngày trả kết quả."
-        )
 
     buttons = [
         {"title": FAQ_BUTTON_TITLES[faq], "payload": f'/ask_faq{{"faq": "{faq}"}}'}
@@ -138,3 +139,51 @@ def status_answer(
 def retry_minutes(seconds: int) -> int:
     """Whole minutes to tell the citizen (at least 1)."""
     return max(1, -(-int(seconds) // 60))
+
+
+# --- questions and short replies of the lookup form --------------------------------------------
+
+ASK_DOSSIER_CODE = (
+    "Anh/Chị vui lòng nhập mã hồ sơ (số biên nhận), ví dụ: 000.00.01.H29-240115-0001. Mã in "
+    "trên giấy tiếp nhận hồ sơ và hẹn trả kết quả, hoặc trong tin nhắn, thư điện tử của Cổng Dịch "
+    'vụ công. Nếu không muốn tra cứu nữa, Anh/Chị gõ "thôi" ạ.'
+)
+ASK_VERIFICATION_FACTOR = (
+    "Để bảo vệ thông tin cá nhân, Anh/Chị vui lòng nhập mã tra cứu in trên giấy tiếp nhận hồ sơ, "
+    "hoặc 4 số cuối của số điện thoại đã đăng ký khi nộp hồ sơ ạ."
+)
+FACTOR_INVALID = (
+    "Tôi chưa nhận ra thông tin xác minh. Anh/Chị nhập mã tra cứu (6 ký tự chữ và số, in trên "
+    "giấy tiếp nhận) hoặc đúng 4 số cuối điện thoại, ví dụ: 5678 ạ."
+)
+LOOKUP_CANCELLED = (
+    'Dạ, tôi đã dừng tra cứu hồ sơ. Khi cần, Anh/Chị gõ "tra cứu hồ sơ" để tra lại. '
+    "Anh/Chị cần tôi giúp gì khác không ạ?"
+)
+
+
+def not_found(attempts_left: int) -> str:
+    """No dossier matches code and factor (a wrong factor reads the same as an unknown code)."""
+    return (
+        "Tôi không tìm thấy hồ sơ nào khớp với mã hồ sơ và thông tin xác minh Anh/Chị vừa nhập. "
+        "Anh/Chị kiểm tra lại giấy tiếp nhận hồ sơ rồi nhập lại từ mã hồ sơ nhé "
+        f"(còn {attempts_left} lần thử)."
+    )
+
+
+def rate_limited(minutes: int, portal_url: str, hotline: str) -> str:
+    """Too many failed verifications: the lookup is locked for ``minutes``."""
+    return (
+        "Anh/Chị đã nhập sai thông tin nhiều lần, nên để bảo vệ hồ sơ của người dân, chức năng "
+        f"tra cứu tạm khóa khoảng {minutes} phút. Anh/Chị có thể tra cứu trên {portal_url} hoặc "
+        f"gọi tổng đài {hotline} ạ."
+    )
+
+
+def unavailable(portal_name: str, portal_url: str, hotline: str) -> str:
+    """The one-stop system or the rate-limit store is down: apologise and say where else to look."""
+    return (
+        "Xin lỗi Anh/Chị, hệ thống tra cứu hồ sơ đang tạm thời gián đoạn nên tôi chưa xem được "
+        f"hồ sơ. Anh/Chị có thể tra cứu trên {portal_name} ({portal_url}, mục Tra cứu hồ sơ) "
+        f"hoặc gọi tổng đài {hotline}. Anh/Chị cần tôi giúp gì khác không ạ?"
+    )

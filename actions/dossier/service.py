@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.dossier.provider import DossierProvider, ProviderError, default_provider
 from actions.dossier.rate_limit import VerificationRateLimiter
 from actions.dossier.records import public_view
+from bot.settings import load
 
 logger = logging.getLogger(__name__)
 
@@ -45,12 +46,8 @@ class LookupService:
         self.limiter = limiter
 
     def retry_after(self, keys: Sequence[str]) -> int:
-        """Seconds the keys must still wait (0 = may look up). Fails closed on a DB error."""
-        try:
-            wait = self.limiter.retry_after(keys)
-        except SQLAlchemyError:
-            logger.error("dossier lookup: rate-limit store unavailable")
-            raise
+        """Seconds the keys must still wait (0 = may look up); raises on a database error."""
+        wait = self.limiter.retry_after(keys)
         return int(wait.total_seconds()) + 1 if wait else 0
 
     def lookup(self, code: str, factor: str, keys: Sequence[str]) -> Outcome:
@@ -58,6 +55,7 @@ class LookupService:
         try:
             wait = self.retry_after(keys)
         except SQLAlchemyError:
+            logger.error("dossier lookup failed: state_store")
             return Outcome(UNAVAILABLE, error="state_store")
         if wait:
             return Outcome(RATE_LIMITED, retry_after_seconds=wait)
@@ -73,7 +71,7 @@ class LookupService:
             wait_td = self.limiter.record_failure(keys)
             left = self.limiter.attempts_left(keys)
         except SQLAlchemyError:
-            logger.error("dossier lookup: rate-limit store unavailable")
+            logger.error("dossier lookup failed: state_store")
             return Outcome(UNAVAILABLE, error="state_store")
         if wait_td:
             return Outcome(RATE_LIMITED, retry_after_seconds=int(wait_td.total_seconds()) + 1)
@@ -87,6 +85,4 @@ def _service(state_url: str) -> LookupService:
 
 def default_service() -> LookupService:
     """The service for the configured one-stop system and state database."""
-    from bot.settings import load
-
     return _service(load().state_database_url)

@@ -37,7 +37,10 @@ STATUSES: tuple[Status, ...] = (
         number=1,
         label="Mới đăng ký",
         meaning="Hồ sơ đã được gửi đi nhưng cán bộ chưa kiểm tra để tiếp nhận.",
-        holder="Bộ phận Một cửa (tiếp nhận và trả kết quả) của cơ quan Anh/Chị nộp hồ sơ.",
+        holder=(
+            "Hồ sơ đang ở Bộ phận Một cửa (bộ phận tiếp nhận và trả kết quả) của cơ quan "
+            "Anh/Chị đã nộp."
+        ),
         next_step=(
             "Anh/Chị chờ cán bộ kiểm tra, thường trong 1–2 ngày làm việc, và theo dõi tin nhắn "
             "hoặc thư điện tử. Nếu hồ sơ cần sửa, cán bộ sẽ báo cho Anh/Chị."
@@ -74,7 +77,7 @@ STATUSES: tuple[Status, ...] = (
         number=4,
         label="Đang xử lý",
         meaning="Cơ quan chuyên môn đang xem xét và giải quyết hồ sơ.",
-        holder="Cơ quan, phòng chuyên môn giải quyết thủ tục.",
+        holder="Hồ sơ đang ở cơ quan, phòng chuyên môn giải quyết thủ tục.",
         next_step="Anh/Chị chưa cần làm gì thêm, chỉ cần chờ đến ngày hẹn trả kết quả.",
         deadline_applies=True,
     ),
@@ -141,7 +144,7 @@ STATUSES: tuple[Status, ...] = (
         number=9,
         label="Đã xử lý xong",
         meaning="Hồ sơ đã giải quyết xong và đã có kết quả, đang chờ trả cho Anh/Chị.",
-        holder="Bộ phận Một cửa giữ kết quả để trả cho Anh/Chị.",
+        holder="Kết quả đang ở Bộ phận Một cửa, chờ trả cho Anh/Chị.",
         next_step="Anh/Chị nhận kết quả theo cách đã đăng ký khi nộp hồ sơ.",
         faq_ids=(FAQ_RESULT,),
         finished=True,

@@ -27,8 +27,11 @@ class SafeRestInput(RestInput):
     def _extract_message(self, req: Request) -> str | None:
         return clean_message((req.json or {}).get("message"))
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
+    def get_metadata(self, request: Request) -> dict[str, Any] | None:
+        """The client's address, for per-client rate limits; never taken from the request body."""
+        client = request.remote_addr or request.ip
+        return {"client_ip": client} if client else None
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Rasa's blueprint around a guarded message handler."""
         return super().blueprint(guard(on_new_message))

@@ -20,9 +20,7 @@ class SafeSocketIOInput(SocketIOInput):
         """Keep Rasa's path: /socket.io."""
         return "socketio"
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Rasa's blueprint around a handler that cleans the text first."""
         guarded = guard(on_new_message)
 

@@ -34,10 +34,14 @@ def clean_text(text: str) -> str:
     return clean_controls(nfc(text or ""))
 
 
-def lemma_for(surface: str) -> str:
-    """The folded, normalised lemma of one (possibly multi-syllable) token."""
+def lemma_for(surface: str, joiner: str = " ") -> str:
+    """The folded, normalised lemma of one (possibly multi-syllable) token.
+
+    Syllables are joined with ``joiner``. With a space, the sentence-level word and character
+    n-grams of "giấy tờ" segmented as one word equal those of "giay" + "to" split as syllables.
+    """
     parts = [normalize_word(part) for part in surface.split()]
-    return "_".join(" ".join(parts).split())
+    return joiner.join(" ".join(parts).split())
 
 
 def syllables(text: str) -> list[tuple[int, int]]:
@@ -101,6 +105,8 @@ class VietnameseTokenizer(Tokenizer):
             "prefix_separator_symbol": None,
             # How to split text typed without any diacritics: "syllables" or "underthesea".
             "unmarked_text": "syllables",
+            # What joins the syllables of a multi-syllable word in its lemma.
+            "lemma_joiner": "_",
         }
 
     @classmethod
@@ -152,7 +158,9 @@ class VietnameseTokenizer(Tokenizer):
             surface = text[start:end]
             if not _WORD_CHARS.search(surface):
                 continue  # punctuation and emoji carry no meaning here
-            tokens.append(Token(surface, start, lemma=lemma_for(surface)))
+            tokens.append(
+                Token(surface, start, lemma=lemma_for(surface, self._config["lemma_joiner"]))
+            )
         if not tokens:
             # Rasa needs at least one token; an empty or symbol-only message gets a placeholder.
             tokens = [Token(text or " ", 0, lemma="__empty__")]

@@ -66,9 +66,18 @@ def test_procedure_named_in_the_message_is_the_context(repo) -> None:
 
 
 def test_unknown_document_is_recorded_and_offers_the_dossier(repo) -> None:
-    text = "giấy phép nuôi rồng là gì"
+    text = "sổ tay nuôi rồng là gì"
     turn = explain(text, slots={"procedure_id": "khai-sinh"})
     assert "chưa có giải thích" in turn.text
     assert turn.slots == {"failed_turns": 1.0}
     assert turn.payloads, "offers documents of the dossier or the dossier list"
+    assert all(p.startswith(("/explain_document{", "/ask_documents{")) for p in turn.payloads)
+    assert repo.list_unanswered()[0]["text"] == text
+
+
+def test_unsure_match_asks_back_and_is_recorded(repo) -> None:
+    text = "giấy phép nuôi rồng là gì"
+    turn = explain(text)
+    assert turn.payloads and all(p.startswith("/explain_document{") for p in turn.payloads)
+    assert "chưa" in turn.text
     assert repo.list_unanswered()[0]["text"] == text

@@ -6,10 +6,12 @@ import logging
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from harness import make_tracker, run_action, user_event
+from harness import DOMAIN, make_tracker, run_action, user_event
 
 from actions import formatting
 from actions.handoff import (
+    ActionAskCallbackConsent,
+    ActionAskCallbackPhone,
     ActionHumanHandoff,
     ActionSaveCallback,
     ValidateCallbackForm,
@@ -123,6 +125,40 @@ def validate(text: str, intent: str, slot: str, value, slots=None):
         extra_events=[{"event": "slot", "name": slot, "value": value, "timestamp": 0.0}],
     )
     return run_action(ValidateCallbackForm(), tracker)
+
+
+def ask(action, slot: str):
+    tracker = make_tracker(
+        "/affirm", "affirm", slots={"requested_slot": slot}, active_loop="callback_form"
+    )
+    return run_action(action, tracker)
+
+
+def test_the_form_asks_each_slot_through_its_own_action() -> None:
+    actions = {a.name(): a for a in (ActionAskCallbackConsent(), ActionAskCallbackPhone())}
+    for slot in DOMAIN["forms"]["callback_form"]["required_slots"]:
+        assert f"action_ask_{slot}" in DOMAIN["actions"]
+        assert f"action_ask_{slot}" in actions
+        assert f"utter_ask_{slot}" not in DOMAIN["responses"]
+
+
+def test_consent_question_explains_the_use_and_offers_yes_and_no() -> None:
+    turn = ask(ActionAskCallbackConsent(), "callback_consent")
+    assert turn.text == formatting.ASK_CALLBACK_CONSENT
+    assert "chỉ dùng để gọi lại" in turn.text
+    assert [b["title"] for b in turn.buttons] == ["Đồng ý", "Không"]
+    assert turn.payloads == ["/affirm", "/deny"]
+    # the buttons send exactly the intents the consent slot is filled from
+    mappings = DOMAIN["slots"]["callback_consent"]["mappings"]
+    assert {m["intent"]: m["value"] for m in mappings} == {"affirm": True, "deny": False}
+    assert turn.events == []
+
+
+def test_phone_question_asks_for_the_number_only() -> None:
+    turn = ask(ActionAskCallbackPhone(), "callback_phone")
+    assert len(turn.messages) == 1 and turn.buttons == []
+    assert turn.text == formatting.ASK_CALLBACK_PHONE
+    assert turn.events == []
 
 
 def test_consent_then_valid_phone_is_accepted() -> None:

@@ -56,3 +56,12 @@ def test_alias_added_by_staff_appears_in_the_next_build(kb_db, repo, tmp_path) -
     assert "khai báo ở trọ dài hạn" in table(data, "procedure")
     assert "khai bao o tro dai han" in table(data, "procedure")
     assert data.entity_synonyms["khai báo ở trọ dài hạn"] == "dang-ky-tam-tru"
+
+
+def test_missing_knowledge_base_is_a_clear_error(tmp_path, capsys) -> None:
+    code = main(
+        ["--db", f"sqlite:///{tmp_path / 'none.sqlite3'}", "--out", str(tmp_path / "x.yml")]
+    )
+    assert code == 3
+    assert "make kb" in capsys.readouterr().err
+    assert not (tmp_path / "x.yml").exists()

@@ -8,14 +8,12 @@ answer is computed for ``TODAY``.
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
-import requests
 from dossier_driver import FormDriver
+from dossier_support import API_KEY, TEST_TIMEOUT, TODAY, free_port, set_faults
 
 from actions.dossier.config import load_config
 from actions.dossier.provider import HttpDossierProvider
@@ -23,16 +21,6 @@ from actions.dossier.rate_limit import VerificationRateLimiter
 from actions.dossier.service import LookupService
 from actions.dossier_actions import ActionDossierStatus, ValidateDossierStatusForm
 from onestop_sandbox.server import SandboxServer, start_in_thread
-
-TODAY = date(2026, 11, 23)  # a Monday
-API_KEY = "test-sandbox-key"
-TEST_TIMEOUT = 0.6  # seconds; slow faults sleep longer than this
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -46,12 +34,6 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]
     server.shutdown()
     server.server_close()
     thread.join(timeout=5)
-
-
-def set_faults(server: SandboxServer, **faults: object) -> None:
-    """Make the sandbox misbehave through its HTTP fault endpoint."""
-    response = requests.post(f"{server.url}/_faults", json=faults, timeout=5)
-    assert response.status_code == 200, response.text
 
 
 @pytest.fixture

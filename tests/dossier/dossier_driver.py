@@ -3,14 +3,16 @@
 Each user turn: apply the domain's ``from_entity`` mapping (action_extract_slots), build the
 tracker Rasa sends to ``validate_dossier_status_form`` (history, the user event, requested_slot,
 the form's ActionExecuted, the extracted slot candidates), apply the returned events, then either
-ask for the next empty required slot (utter_ask_*) or, when the form is done, run
-``action_dossier_status`` like the submit rule in data/rules_dossier.yml. Bot messages are
-rendered from domain.yml the way Rasa's templated NLG fills ``{variables}``.
+ask for the next empty required slot by running ``action_ask_<slot>`` (as Rasa's form does when
+domain.yml lists that action) or, when the form is done, run ``action_dossier_status`` like the
+submit rule in data/rules_dossier.yml. Every action sends plain text (the wording is in
+actions/dossier/replies.py), so the driver records each message's text and the actions it ran.
 """
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.dossier_actions import (
     FORM,
+    ActionAskDossierCode,
+    ActionAskVerificationFactor,
     ActionDossierStatus,
     ValidateDossierStatusForm,
 )
@@ -28,16 +32,15 @@ from actions.dossier_actions import (
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 REQUIRED = DOMAIN["forms"][FORM]["required_slots"]
+ASK_ACTIONS = {a.name(): a for a in (ActionAskDossierCode(), ActionAskVerificationFactor())}
+ANSWER = "action_dossier_status"
 
 
-def render(message: dict[str, Any]) -> str:
-    """The text a channel would show for one dispatcher message."""
-    if message.get("text"):
-        return message["text"]
-    name = message.get("response")
-    template = DOMAIN["responses"][name][0]["text"]
-    values = {k: v for k, v in message.items() if k not in ("text", "response", "template")}
-    return template.format(**values)
+def ask_action(slot: str) -> Any:
+    """What Rasa's form runs to ask for ``slot``: ``action_ask_<slot>``, listed in the domain."""
+    name = f"action_ask_{slot}"
+    assert name in DOMAIN["actions"], f"{name} is not listed under actions: in domain.yml"
+    return ASK_ACTIONS[name]
 
 
 @dataclass
@@ -47,15 +50,16 @@ class Turn:
     messages: list[dict[str, Any]]
     texts: list[str]
     events: list[dict[str, Any]]
-    answered: bool  # action_dossier_status ran
+    actions: list[str]  # what ran after the form's validation: an ask action or the answer
 
     @property
     def text(self) -> str:
         return "\n".join(self.texts)
 
     @property
-    def responses(self) -> list[str | None]:
-        return [m.get("response") for m in self.messages]
+    def answered(self) -> bool:
+        """``action_dossier_status`` ran (the form ended)."""
+        return ANSWER in self.actions
 
 
 @dataclass
@@ -109,7 +113,8 @@ class FormDriver:
 
     @staticmethod
     def _run(action: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
-        return asyncio.run(action.run(dispatcher, tracker, DOMAIN))
+        result = action.run(dispatcher, tracker, DOMAIN)
+        return asyncio.run(result) if inspect.isawaitable(result) else result
 
     # --- a user turn ---
 
@@ -125,7 +130,7 @@ class FormDriver:
         self._apply(extracted)  # action_extract_slots runs before the form
         starting = not self.active
         if starting and intent != "check_dossier_status":
-            return Turn([], [], extracted, False)
+            return Turn([], [], extracted, [])
 
         candidates = (
             [
@@ -151,22 +156,21 @@ class FormDriver:
             for e in returned
         )
         missing = [n for n in REQUIRED if self.slots.get(n) is None]
-        answered = False
         if ended or not missing:
             self.active = False
             self.slots["requested_slot"] = None
-            dispatcher = CollectingDispatcher()
-            answer_events = self._run(self.answer, dispatcher, self._tracker(user, []))
-            messages += dispatcher.messages
-            self._apply(answer_events)
-            returned = returned + answer_events
-            answered = True
+            action = self.answer
         else:
             self.slots["requested_slot"] = missing[0]
-            messages.append({"response": f"utter_ask_{missing[0]}"})
-        texts = [render(m) for m in messages]
+            action = ask_action(missing[0])
+        dispatcher = CollectingDispatcher()
+        action_events = self._run(action, dispatcher, self._tracker(user, []))
+        messages += dispatcher.messages
+        self._apply(action_events)
+        returned = returned + action_events
+        texts = [m["text"] for m in messages]
         self.transcript.extend(texts)
-        return Turn(messages, texts, returned, answered)
+        return Turn(messages, texts, returned, [action.name()])
 
     def lookup(self, code: str, factor: str) -> Turn:
         """A whole happy-path lookup: open the form, give the code, give the factor."""
