@@ -9,7 +9,9 @@ FAQ phrasings...). A query is scored against every phrase at once:
   but a syllable typed with marks that the index never has for it ("đặt" vs "đất", "tổng đài" vs
   "đất đai") counts less, and is not spell-corrected;
 * typos are corrected per syllable against the index vocabulary (one edit, SymSpell-style
-  deletion index), run-together syllables ("khaisinh") are split;
+  deletion index) when a neighbour confirms the reading ("khai xinh", "mai bang" -> "mai
+  táng") or the typed word cannot be a Vietnamese syllable ("sihn"); run-together syllables
+  ("khaisinh") are split; a long abbreviation with one typo ("ccdc") is expanded;
 * spaCy's ``PhraseMatcher`` finds exact phrase hits; the longest hit wins where hits overlap;
 * each phrase gets a *recall*: the share of its IDF-weighted syllables and syllable pairs present
   in the query, computed for all phrases with one ``numpy.bincount`` over an inverted index;
@@ -69,7 +71,7 @@ FUNCTION_WORDS: tuple[str, ...] = (
 # What is asked about a procedure: weighted down so that it never decides the procedure.
 PROCEDURE_QUESTION_WORDS: tuple[str, ...] = (
     "le phi", "phi", "bao nhieu", "bao nhieu tien", "mat bao nhieu", "het bao nhieu",
-    "mat bao nhieu tien", "het bao nhieu tien", "tien", "chi phi", "bao lau", "mat bao lau",
+    "mat bao nhieu tien", "het bao nhieu tien", "chi phi", "bao lau", "mat bao lau",
     "trong bao lau", "may ngay", "mat may ngay", "bao gio", "khi nao", "thoi gian", "thoi han",
     "giay to gi", "giay to", "nhung giay to", "ho so", "ho so gom", "bo ho so",
     "thanh phan ho so", "can nhung gi", "can chuan bi", "chuan bi", "can mang", "mang theo",
@@ -383,6 +385,7 @@ class PhraseIndex:
             if phrase.name:
                 self._name_phrase[phrase.record] = pid
         self._build_features()
+        self._weigh_one_word_phrases()
         self._build_matcher()
 
     # ---------------------------------------------------------------- building
@@ -443,6 +446,19 @@ class PhraseIndex:
         self._has_phrase = np.zeros(self.n_records, dtype=bool)
         self._has_phrase[self._phrase_record] = True
         self._starts = np.minimum(starts, max(len(self.phrases) - 1, 0))
+
+    def _weigh_one_word_phrases(self) -> None:
+        """An alias or keyword with a single content word is only as strong as that word is
+        rare: "passport" names one procedure, "vợ" (in "chưa vợ") hints at several."""
+        rarest = float(np.log1p(max(self.n_records, 1)))
+        for pid, phrase in enumerate(self.phrases):
+            if phrase.name or len(phrase.words) > 3:
+                continue
+            factors = self.stops.factors(phrase.words)
+            content = [w for w, f in zip(phrase.words, factors, strict=True) if f > STOP_FACTOR]
+            if len(content) <= 1:
+                rarity = self.idf.get(content[0], 0.0) / rarest if content else 0.0
+                self._strength[pid] *= min(1.0, rarity)
 
     def _build_syllables(
         self, ids: dict[tuple[str, str | None], int], rows: list[int], records: list[int]

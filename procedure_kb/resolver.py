@@ -34,14 +34,13 @@ log = logging.getLogger(__name__)
 
 MATCH_THRESHOLD = 0.5  # best score at or above this: a match
 AMBIGUITY_MARGIN = 0.06  # top two within this: ambiguous ...
-AMBIGUITY_FLOOR = 0.25  # ... when the second is at least this
-PARTIAL_MENTION = 0.9  # below this recall the text names only part of the best record
+AMBIGUITY_FLOOR = 0.35  # ... when the second is at least this
+PARTIAL_MENTION = 0.9  # below this recall the text names only part of the best record ...
+PARTIAL_FLOOR = 0.25  # ... and a rival from this score that fits the same words: ambiguous
 MEMBER_MENTION = 0.75  # a member of a liên thông group counts as named from this recall ...
 MEMBER_HINT = 0.55  # ... or from this one when a second member is named clearly
 GROUP_BONUS = 0.02  # a group whose members are mentioned ranks just above them
 KEYWORD_STRENGTH = 0.7  # keywords hint at a record; names and aliases name it
-WORD_KEYWORD_STRENGTH = 0.45  # a one-syllable keyword ("mất") never matches on its own
-ID_STRENGTH = 0.9  # the id read as words ("dang-ky-xe" -> "dang ky xe")
 MAX_CANDIDATES = 5
 MAX_TEXT = 2000  # characters of a message that are read
 HIDDEN_STATUSES = frozenset({"draft", "retired"})
@@ -189,10 +188,15 @@ def _rank(hits: Sequence[Hit], corpus: _Corpus) -> Resolution:
     ambiguous = (
         rival is not None
         and best not in promoted
-        and scores[rival] >= AMBIGUITY_FLOOR
         and (
-            scores[best] - scores[rival] <= AMBIGUITY_MARGIN
-            or _same_evidence(by_record.get(best), by_record.get(rival))
+            (
+                scores[rival] >= AMBIGUITY_FLOOR
+                and scores[best] - scores[rival] <= AMBIGUITY_MARGIN
+            )
+            or (
+                scores[rival] >= PARTIAL_FLOOR
+                and _same_evidence(by_record.get(best), by_record.get(rival))
+            )
         )
     )
     return Resolution(candidates, ambiguous, scores[best] >= MATCH_THRESHOLD)
@@ -275,28 +279,11 @@ def _read(text: str) -> Words:
     return Words.read(text)
 
 
-def _keywords(record: int, texts: Sequence[Any]) -> list[Phrase]:
-    """Keyword phrases; a one-syllable keyword is only a weak hint."""
-    return [
-        Phrase(
-            p.record,
-            p.words,
-            p.marks,
-            KEYWORD_STRENGTH if len(p.words) > 1 else WORD_KEYWORD_STRENGTH,
-        )
-        for p in _phrases(record, texts, KEYWORD_STRENGTH)
-    ]
-
-
 def _texts(value: Any) -> list[Any]:
     """A list field as a list, whatever was stored (None, one string, a list)."""
     if value is None:
         return []
     return [value] if isinstance(value, str) else list(value)
-
-
-def _id_phrase(record: int, record_id: str) -> list[Phrase]:
-    return _phrases(record, [record_id.replace("-", " ").replace("_", " ")], ID_STRENGTH)
 
 
 def _build(
@@ -313,17 +300,16 @@ def _build(
         for name in strong_fields:
             phrases += _phrases(i, _texts(rec.get(name)), 1.0)
         for name in weak_fields:
-            phrases += _keywords(i, _texts(rec.get(name)))
-        phrases += _id_phrase(i, str(rec["id"]))
+            phrases += _phrases(i, _texts(rec.get(name)), KEYWORD_STRENGTH)
     ids = [str(r["id"]) for r in records]
     position = {record_id: i for i, record_id in enumerate(ids)}
     groups: dict[int, list[int]] = {}
     for i, rec in enumerate(records):
-        members = [position[m] for m in rec.get("members") or [] if m in position]
+        members = [position[m] for m in _texts(rec.get("members")) if m in position]
         if members:
             groups[i] = members
     for i, rec in enumerate(records):
-        group = position.get(rec.get("interconnected_group") or "")
+        group = position.get(str(rec.get("interconnected_group") or ""))
         if group is not None and group != i and i not in groups.setdefault(group, []):
             groups[group].append(i)
     groups_of: dict[int, list[int]] = {}

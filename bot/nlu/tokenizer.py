@@ -106,7 +106,7 @@ class VietnameseTokenizer(Tokenizer):
             # How to split text typed without any diacritics: "syllables" or "underthesea".
             "unmarked_text": "syllables",
             # What joins the syllables of a multi-syllable word in its lemma.
-            "lemma_joiner": "_",
+            "lemma_joiner": " ",
         }
 
     @classmethod

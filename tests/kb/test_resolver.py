@@ -81,6 +81,9 @@ def top(resolution: Resolution) -> str | None:
         ("xin phep xay nha o que", "giay-phep-xay-dung"),
         ("tiền mai táng cho người cao tuổi", "tro-cap-mai-tang"),
         ("lam the bao hiem y te cho be duoi 6 tuoi", "bhyt-tre-duoi-6-tuoi"),
+        ("nhan tien mai bang cho ba", "tro-cap-mai-tang"),  # a real word mistyped: táng
+        ("doi gpxl het han", "doi-giay-phep-lai-xe"),  # a mistyped abbreviation: gplx
+        ("làm passpotr", "cap-ho-chieu"),
     ],
 )
 def test_procedure_phrasings_not_in_the_records(resolver, text, expected):
@@ -299,6 +302,24 @@ def test_resolver_does_not_import_rasa():
         "assert not any(m == 'rasa' or m.startswith('rasa.') for m in sys.modules)"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_marks_typed_by_the_citizen_tell_folded_homographs_apart():
+    source = MemorySource(
+        {
+            "procedures": [
+                {"id": "dat-dai", "name": "Đăng ký đất đai lần đầu", "aliases": ["đất đai"]},
+                {"id": "khac", "name": "Cấp giấy phép xây dựng", "aliases": ["xây nhà"]},
+            ],
+            "faqs": [],
+            "documents": [],
+        }
+    )
+    resolver = Resolver(source)
+    for text in ("đất đai", "dat dai", "đăng ký đất đai", "dang ky dat dai"):
+        assert top(resolver.procedures(text)) == "dat-dai" and resolver.procedures(text).matched
+    for text in ("đặt đài", "số tổng đài là gì", "đặt vé máy bay"):
+        assert not resolver.procedures(text).matched, text
 
 
 def test_an_empty_knowledge_base_resolves_nothing():
