@@ -1,9 +1,12 @@
 """Custom actions of Trợ lý Dịch vụ công (run with `rasa run actions --actions actions`).
 
 Importing the package installs the privacy log filter, so phone and ID numbers are masked in every
-log line the action server writes (Rasa, rasa-sdk and our own modules).
+log line the action server writes (Rasa, rasa-sdk and our own modules), and builds the
+knowledge-base search indexes before the first message arrives.
 """
 
+from actions.kb import warm_up
 from actions.privacy import install_log_filter
 
 install_log_filter()
+warm_up()

@@ -59,3 +59,14 @@ def answer_safely(
         )
         dispatcher.utter_message(text=SYSTEM_ERROR)
         return []
+
+
+def warm_up() -> None:
+    """Build the resolver's indexes now (action-server start) so the first citizen does not wait.
+
+    A knowledge base that is not loaded yet is not fatal: the actions apologise until it is.
+    """
+    try:
+        resolver().prepare()
+    except Exception as error:  # noqa: BLE001 - start the server anyway; answers will apologise
+        logger.warning("knowledge base not ready at start: %s", type(error).__name__)

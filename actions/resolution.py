@@ -3,8 +3,9 @@
 
 The knowledge-base resolver ranks ids for a text; this module adds the conversation rules on top:
 
-* procedure: the ``procedure`` entity first (an id from a button, or a mention the resolver
-  resolves), then the whole message, then the procedure already under discussion. A mention the
+* procedure: an id from a button first, then the whole message (unless the resolver finds it
+  ambiguous), then the ``procedure`` entity the NLU model found, then the procedure already under
+  discussion. A mention the
   knowledge base does not know never falls back to the old topic.
 * when the resolver reports close candidates and the current topic is one of them, the topic wins;
   otherwise the citizen is asked to choose.
@@ -102,6 +103,13 @@ def choose_procedure(
     """The procedure a message is about (see the module docstring for the order)."""
     repo, resolver = kb.repository(), kb.resolver()
     mentions = entity_values(entities, "procedure")
+    body = usable_text(text)
+    # The whole typed message first: it sees every mention at once (two members of a liên thông
+    # group resolve to the group) and does not depend on where the NLU model cut the entity.
+    # A button payload has no text: the id it carries decides.
+    by_text = resolver.procedures(body) if body else None
+    if by_text is not None and by_text.matched and not by_text.ambiguous:
+        return Choice("found", by_text.best.id, "text")
     for value in mentions:
         if repo.get_procedure(value):
             return Choice("found", value, "entity")
@@ -109,8 +117,6 @@ def choose_procedure(
         resolution = resolver.procedures(value)
         if resolution.matched:
             return _decide(resolution, "entity", context_id)
-    body = usable_text(text)
-    by_text = resolver.procedures(body) if body else None
     if by_text is not None and by_text.matched:
         return _decide(by_text, "text", context_id)
     if not mentions and context_id and repo.get_procedure(context_id):
