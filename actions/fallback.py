@@ -18,6 +18,17 @@ from actions.formatting import button, fallback_reply, send
 from actions.procedures import answer_procedure, intent_of, record_unanswered
 from actions.resolution import choose_faq, choose_procedure, usable_text
 
+# When the model is sure the message is off-topic, only a near-certain knowledge-base match may
+# override it: unmarked words are ambiguous ("cuoi" is cuối, cười or cưới), and answering
+# "mua vé xem phim cuối tuần" with marriage registration would be worse than a polite no.
+OFF_TOPIC_MIN_SCORE = 0.75
+
+
+def _sure(resolution: Any) -> bool:
+    return bool(
+        resolution.matched and resolution.best and resolution.best.score >= OFF_TOPIC_MIN_SCORE
+    )
+
 
 class ActionFallback(Action):
     """Answer from the knowledge base if possible, else a short reply and a failed turn."""
@@ -35,14 +46,20 @@ class ActionFallback(Action):
         message = tracker.latest_message
         text = usable_text(message.get("text"))
         suggestions: list[dict[str, str]] = []
+        strict = intent == "out_of_scope"
         if text:
+            resolver = kb.resolver()
             faq = choose_faq(text, message.get("entities"))
-            if faq.found and faq.id:
+            if faq.found and faq.id and (not strict or _sure(resolver.faqs(text))):
                 events = answer_faq(dispatcher, faq.id)
                 if events is not None:
                     return events
             procedure = choose_procedure(text, message.get("entities"))
-            if procedure.found and procedure.id:
+            if (
+                procedure.found
+                and procedure.id
+                and (not strict or _sure(resolver.procedures(text)))
+            ):
                 events = answer_procedure(dispatcher, "ask_procedure", procedure.id)
                 if events is not None:
                     return events

@@ -24,8 +24,15 @@ def plain(example: str) -> str:
     return normalize(ANNOTATION.sub(lambda m: m.group(1) or m.group(2) or "", example))
 
 
+HELDOUT_SETS = sorted(ROOT.glob("tests/heldout*/cases.yml"))
+
+
 def heldout_texts() -> set[str]:
-    return {normalize(c.text) for c in load_cases(ROOT / "tests" / "heldout" / "cases.yml")}
+    return {normalize(c.text) for path in HELDOUT_SETS for c in load_cases(path)}
+
+
+def test_both_heldout_sets_are_checked():
+    assert len(HELDOUT_SETS) >= 2
 
 
 def test_no_heldout_case_is_a_training_example():

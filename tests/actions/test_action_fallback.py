@@ -50,3 +50,15 @@ def test_empty_and_noisy_messages_get_the_short_reply(kb_db) -> None:
     for text in ["", "😀", "\x00\x01", "?" * 5000]:
         turn = run_action(ActionFallback(), make_tracker(text, "nlu_fallback"))
         assert turn.text.startswith(formatting.NOT_UNDERSTOOD)
+
+
+def test_off_topic_message_is_not_answered_with_a_weak_procedure_match(conversation) -> None:
+    # Unmarked "cuoi" could be "cưới" (marriage): a weak match must not override out_of_scope.
+    turn = conversation.say("mua ve xem phim cuoi tuan o dau", "out_of_scope")
+    assert turn.text.startswith(formatting.OUT_OF_SCOPE)
+    assert "kết hôn" not in turn.text.lower()
+
+
+def test_off_topic_label_still_yields_to_a_clear_procedure_question(conversation) -> None:
+    turn = conversation.say("đăng ký kết hôn cần giấy tờ gì", "out_of_scope")
+    assert "kết hôn" in turn.text.lower()
