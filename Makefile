@@ -28,26 +28,34 @@ $(STAMP): pyproject.toml constraints.txt
 
 setup: $(STAMP)
 
-# Knowledge base: migrate the schema and load the bundled procedure records.
+# Knowledge base: migrate the schema and load the bundled records into an empty database
+# (a database staff already edit is left as it is; `python -m procedure_kb load` reloads).
 kb: $(STAMP)
-	$(PY) -m procedure_kb load
+	$(PY) -m procedure_kb load --if-empty
 
 # Training data generated from other sources (git-ignored): unmarked copies, KB lookup tables.
 nlu-data: kb
 	$(PY) -m bot.augment
 	$(PY) -m bot.kb_lookup
 
-# Rasa retrains only what changed since the last model (it compares fingerprints).
-train: nlu-data
+# Retrain only when an input changed (Rasa then reuses cached components); keep two models.
+TRAIN_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml) \
+	$(wildcard procedure_kb/data/*/*.yml) $(wildcard bot/nlu/*.py) procedure_kb/text.py
+models/.trained: $(STAMP) $(TRAIN_INPUTS)
+	$(MAKE) --no-print-directory nlu-data
 	$(RASA) train --quiet
+	ls -t models/*.tar.gz | tail -n +3 | xargs -r rm --
+	touch $@
 
-run: train
+train: models/.trained
+
+run: kb train
 	$(PY) -m bot.run
 
 actions: $(STAMP)
 	$(RASA) run actions --actions actions
 
-shell: train
+shell: kb train
 	@echo "Trò chuyện trong terminal (máy chủ actions phải đang chạy: make actions)."
 	$(RASA) shell
 
@@ -60,7 +68,7 @@ lint: $(STAMP)
 validate: nlu-data
 	$(RASA) data validate --fail-on-warnings
 
-eval: train
+eval: kb train
 	$(PY) -m bot.evaluate $(CASES) --out $(OUT)
 
 # Benchmarks; numbers are reported in docs/. The dossier bench needs `make run` in another terminal.

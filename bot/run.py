@@ -115,7 +115,9 @@ def start(settings: Settings, model: Path, env: dict[str, str]) -> list[subproce
     processes: list[subprocess.Popen] = []
     for name, argv, health in commands(settings, model):
         print(f"Đang khởi động {name}...", flush=True)
-        process = subprocess.Popen(argv, cwd=PROJECT_ROOT, env=env)
+        # Own session: a terminal Ctrl-C reaches only this script, which then stops the children
+        # in order (newest first) instead of all of them dying at once.
+        process = subprocess.Popen(argv, cwd=PROJECT_ROOT, env=env, start_new_session=True)
         processes.append(process)
         if not wait_until_up(health, process):
             stop_all(processes)
@@ -128,6 +130,9 @@ def main() -> int:
     settings = load()
     env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
     processes: list[subprocess.Popen] = []
+    # Ctrl-C and SIGTERM both stop everything cleanly (SIGINT may arrive ignored when started from
+    # a non-interactive shell, so its handler is set explicitly).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
         processes = start(settings, latest_model(PROJECT_ROOT / "models"), env)

@@ -46,8 +46,14 @@ def cmd_load(args: argparse.Namespace) -> int:
     from procedure_kb.repository import Repository
 
     migrations.upgrade(args.db)
-    bundle = read_folder(args.data)
     repo = Repository(args.db)
+    if args.if_empty and any(repo.counts().values()):
+        print(
+            f"{safe_url(args.db)} already holds records; left as it is (revision {repo.revision()})"
+        )
+        repo.close()
+        return OK
+    bundle = read_folder(args.data)
     try:
         written = repo.import_bundle(bundle, progress=True)
         print(
@@ -155,6 +161,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     load = commands.add_parser("load", help="migrate, then load the bundled YAML data")
     load.add_argument("--data", default=str(DATA_DIR), help="data folder (default: bundled)")
+    load.add_argument(
+        "--if-empty",
+        action="store_true",
+        help="only load into an empty database (keeps the edits staff made since)",
+    )
     load.set_defaults(run=cmd_load)
 
     validate = commands.add_parser("validate", help="check a data folder or an exchange file")
