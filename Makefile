@@ -55,9 +55,9 @@ run: kb train
 actions: $(STAMP)
 	$(RASA) run actions --actions actions
 
+# Chat in the terminal: starts the sandbox and the action server, then `rasa shell`.
 shell: kb train
-	@echo "Trò chuyện trong terminal (máy chủ actions phải đang chạy: make actions)."
-	$(RASA) shell
+	$(PY) -m bot.run --shell
 
 test: $(STAMP)
 	bash scripts/test.sh

@@ -110,10 +110,14 @@ def stop_all(processes: list[subprocess.Popen]) -> None:
             process.kill()
 
 
-def start(settings: Settings, model: Path, env: dict[str, str]) -> list[subprocess.Popen]:
-    """Start every process and wait until each answers; stop them all if one fails."""
+def start(
+    settings: Settings, model: Path, env: dict[str, str], with_rasa: bool = True
+) -> list[subprocess.Popen]:
+    """Start every process (all but the Rasa server when ``with_rasa`` is false) and wait until
+    each answers; stop them all if one fails."""
     processes: list[subprocess.Popen] = []
-    for name, argv, health in commands(settings, model):
+    wanted = commands(settings, model)
+    for name, argv, health in wanted if with_rasa else wanted[:-1]:
         print(f"Đang khởi động {name}...", flush=True)
         # Own session: a terminal Ctrl-C reaches only this script, which then stops the children
         # in order (newest first) instead of all of them dying at once.
@@ -125,9 +129,30 @@ def start(settings: Settings, model: Path, env: dict[str, str]) -> list[subproce
     return processes
 
 
-def main() -> int:
-    """Start the stack, print where to chat, and wait for Ctrl-C."""
+def shell(settings: Settings, model: Path, env: dict[str, str]) -> int:
+    """Chat in the terminal: sandbox and action server in the background, `rasa shell` in front."""
+    processes = start(settings, model, env, with_rasa=False)
+    try:
+        argv = [
+            str(BIN / "rasa"),
+            "shell",
+            "--model",
+            str(model),
+            "--endpoints",
+            str(endpoints_file(settings)),
+        ]
+        return subprocess.call(argv, cwd=PROJECT_ROOT, env=env)
+    finally:
+        stop_all(processes)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Start the stack and wait for Ctrl-C; with ``--shell``, chat in the terminal instead."""
+    args = sys.argv[1:] if argv is None else argv
     settings = load()
+    if args == ["--shell"]:
+        env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
+        return shell(settings, latest_model(PROJECT_ROOT / "models"), env)
     env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
     processes: list[subprocess.Popen] = []
     # Ctrl-C and SIGTERM both stop everything cleanly (SIGINT may arrive ignored when started from

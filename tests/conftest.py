@@ -58,7 +58,12 @@ def kb_url(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="session")
 def trained_model(tmp_path_factory, kb_url) -> Path:
-    """Train the project's model once per session (fewer epochs) and return the archive path."""
+    """Train the project's model once per session (fewer epochs) and return the archive path.
+
+    TEST_MODEL_PATH=models/x.tar.gz reuses a model instead (quick local iterations; CI trains).
+    """
+    if os.environ.get("TEST_MODEL_PATH"):
+        return Path(os.environ["TEST_MODEL_PATH"]).resolve()
     work = tmp_path_factory.mktemp("model")
     generated = work / "generated"
     generated.mkdir()

@@ -15,7 +15,7 @@ VIETNAMESE_MARKS = set("ăâđêôơưáàảãạấầẩẫậắằẳẵặ
 
 
 @pytest.fixture(scope="module")
-def rest_url(trained_model, kb_url, tmp_path_factory):
+def stack(trained_model, kb_url, tmp_path_factory):
     state = tmp_path_factory.mktemp("state")
     env = dict(
         os.environ,
@@ -29,8 +29,13 @@ def rest_url(trained_model, kb_url, tmp_path_factory):
     )
     settings = load(env)
     processes = start(settings, trained_model, env)
-    yield f"http://{settings.host}:{settings.rasa_port}/webhooks/rest/webhook"
+    yield f"http://{settings.host}:{settings.rasa_port}/webhooks/rest/webhook", processes
     stop_all(processes)
+
+
+@pytest.fixture
+def rest_url(stack):
+    return stack[0]
 
 
 def say(url: str, sender: str, message) -> list[dict]:
@@ -83,3 +88,14 @@ def test_bad_input_gets_a_clear_vietnamese_reply_and_no_server_error(rest_url, m
 def test_non_string_message_is_rejected_without_server_error(rest_url):
     response = requests.post(rest_url, json={"sender": "x", "message": 12345}, timeout=60)
     assert response.status_code < 500
+
+
+def test_action_server_down_gets_an_apology_not_silence(stack):
+    # Runs last in this module: it stops the action server of the shared stack.
+    url, processes = stack
+    action_server = processes[1]
+    action_server.terminate()
+    action_server.wait(timeout=30)
+    replies = say(url, "rest-down", "lệ phí làm hộ chiếu bao nhiêu")
+    assert is_vietnamese_reply(replies)
+    assert "1800 1096" in texts(replies)

@@ -7,7 +7,7 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from procedure_kb.text import clean_controls, nfc
 
@@ -59,10 +59,16 @@ def guard(
             await message.output_channel.send_text_message(message.sender_id, EMPTY_REPLY)
             return None
         try:
-            return await on_new_message(message)
+            result = await on_new_message(message)
         except Exception:  # the citizen gets a reply; the details go to the log without the text
             logger.exception("Xử lý tin nhắn thất bại (sender=%s)", message.sender_id)
             await message.output_channel.send_text_message(message.sender_id, ERROR_REPLY)
             return None
+        # Every turn of this assistant answers something. Silence means a part behind Rasa failed
+        # (Rasa logs an unreachable action server and carries on), so apologise instead.
+        channel = message.output_channel
+        if type(channel) is CollectingOutputChannel and not channel.messages:
+            await channel.send_text_message(message.sender_id, ERROR_REPLY)
+        return result
 
     return guarded
