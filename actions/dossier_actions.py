@@ -34,6 +34,8 @@ from actions.dossier.codes import EMPTY, NO_CODE, CodeParser, explain, parser
 from actions.dossier.config import OnestopConfig, load_config
 from actions.dossier.rate_limit import keys_for
 from actions.dossier.verification import parse_factor
+from actions.form_questions import FormQuestion
+from actions.formatting import Bubble
 from actions.privacy import install_log_filter
 from bot.settings import load
 from procedure_kb.working_days import today_in_vietnam
@@ -85,30 +87,22 @@ def _finish(result: dict[str, Any]) -> dict[str, Any]:
     return {FACTOR_SLOT: None, RESULT_SLOT: result, "requested_slot": None}
 
 
-class ActionAskDossierCode(Action):
+class ActionAskDossierCode(FormQuestion):
     """The form's question for the dossier code (with an example and how to stop)."""
 
-    def name(self) -> str:
-        return "action_ask_dossier_code"
+    slot = CODE_SLOT
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        dispatcher.utter_message(text=replies.ASK_DOSSIER_CODE)
-        return []
+    def bubbles(self) -> list[Bubble]:
+        return [Bubble(replies.ASK_DOSSIER_CODE)]
 
 
-class ActionAskVerificationFactor(Action):
+class ActionAskVerificationFactor(FormQuestion):
     """The form's question for the lookup code or the phone's last 4 digits."""
 
-    def name(self) -> str:
-        return "action_ask_verification_factor"
+    slot = FACTOR_SLOT
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        dispatcher.utter_message(text=replies.ASK_VERIFICATION_FACTOR)
-        return []
+    def bubbles(self) -> list[Bubble]:
+        return [Bubble(replies.ASK_VERIFICATION_FACTOR)]
 
 
 class ValidateDossierStatusForm(FormValidationAction):

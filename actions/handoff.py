@@ -25,6 +25,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import kb, turns
+from actions.form_questions import FormQuestion
 from actions.formatting import (
     ASK_CALLBACK_PHONE,
     INVALID_PHONE,
@@ -203,30 +204,22 @@ class ActionHumanHandoff(Action):
         return events
 
 
-class ActionAskCallbackConsent(Action):
+class ActionAskCallbackConsent(FormQuestion):
     """The callback form's consent question (Đồng ý → /affirm, Không → /deny)."""
 
-    def name(self) -> str:
-        return "action_ask_callback_consent"
+    slot = "callback_consent"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        send(dispatcher, [callback_consent_question()])
-        return []
+    def bubbles(self) -> list[Bubble]:
+        return [callback_consent_question()]
 
 
-class ActionAskCallbackPhone(Action):
+class ActionAskCallbackPhone(FormQuestion):
     """The callback form's question for the phone number."""
 
-    def name(self) -> str:
-        return "action_ask_callback_phone"
+    slot = "callback_phone"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        send(dispatcher, [Bubble(ASK_CALLBACK_PHONE)])
-        return []
+    def bubbles(self) -> list[Bubble]:
+        return [Bubble(ASK_CALLBACK_PHONE)]
 
 
 class ValidateCallbackForm(FormValidationAction):
