@@ -13,7 +13,7 @@ OUT ?= results/eval.json
 .PHONY: help setup kb nlu-data train run shell actions test lint validate eval bench clean
 
 help:
-	@echo "make run    - cài đặt (nếu cần), huấn luyện (nếu cần) và chạy trợ lý"
+	@echo "make run    - cài đặt (nếu cần), huấn luyện (nếu cần), chạy trợ lý và trang minh hoạ"
 	@echo "make test   - cài đặt (nếu cần) và chạy toàn bộ kiểm thử"
 	@echo "make shell  - trò chuyện trong terminal"
 	@echo "make eval CASES=path/to/cases.yml - đánh giá NLU theo hợp đồng"

@@ -6,7 +6,7 @@ knowledge-base search indexes before the first message arrives.
 """
 
 from actions.kb import warm_up
-from actions.privacy import install_log_filter
+from procedure_kb.privacy import install_log_filter
 
 install_log_filter()
 warm_up()

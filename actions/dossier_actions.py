@@ -36,8 +36,8 @@ from actions.dossier.rate_limit import keys_for
 from actions.dossier.verification import parse_factor
 from actions.form_questions import FormQuestion
 from actions.formatting import Bubble
-from actions.privacy import install_log_filter
 from bot.settings import load
+from procedure_kb.privacy import install_log_filter
 from procedure_kb.working_days import today_in_vietnam
 
 logger = logging.getLogger(__name__)

@@ -9,6 +9,9 @@ stated as fact. A single value under review (fee, time, agency, online level, a 
 withheld: the bubble says staff are checking it and links the official source. Prose and lists under
 review (steps, documents, conditions, an FAQ answer, a glossary entry) are shown with a visible note
 that staff are checking them and the source link, since withholding them would leave nothing.
+
+How single facts read (fee, time, dossier counts) and which parts of a record are under review come
+from :mod:`procedure_kb.wording`, which the printable checklist of the web widget uses too.
 """
 
 from __future__ import annotations
@@ -18,6 +21,25 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from procedure_kb.wording import (
+    CHANNELS,
+    CHECKING,
+    case_title,
+    checking_line,
+    count_text,
+    fee_text,
+    online_text,
+    per_channel,
+    review_sections,
+    sentence,
+    skip_text,
+    submission_lines,
+    time_text,
+)
+from procedure_kb.wording import (
+    DATA_SOURCES as DATA_SOURCES,  # re-exported: the actions' tests read it from here
+)
 
 Record = Mapping[str, Any]
 
@@ -46,66 +68,6 @@ ASPECTS = {
     "ask_online": "cách nộp trực tuyến",
     "ask_eligibility": "điều kiện",
 }
-
-CHANNELS = {"in_person": "Nộp trực tiếp", "online": "Nộp trực tuyến", "post": "Gửi qua bưu điện"}
-
-# Where the data already is, so the citizen need not bring the paper.
-DATA_SOURCES = {
-    "population_db": "Cơ sở dữ liệu quốc gia về dân cư",
-    "chip_id": "thẻ căn cước gắn chip",
-    "vneid": "ứng dụng VNeID",
-    "personal_data_store": "Kho dữ liệu cá nhân trên Cổng Dịch vụ công",
-}
-
-# Record fields behind each part of an answer, for ``needs_review`` checks.
-SECTION_FIELDS: dict[str, set[str]] = {
-    "summary": {"summary", "result"},
-    "agency": {"agency", "level"},
-    "fee": {"fee", "fee_vnd"},
-    "time": {"time_days", "time_text", "time"},
-    "channels": {"description", "channel"},
-    "online": {"online_level", "portal_url"},
-    "steps": {"steps"},
-    "documents": {"documents", "items", "originals", "copies", "skip_if", "template"},
-    "eligibility": {"applicants", "conditions"},
-    # glossary and FAQ fields
-    "what": {"what"},
-    "issuer": {"issuer"},
-    "how_to_get": {"how_to_get"},
-    "doc_template": {"template"},
-    "replaced_by": {"replaced_by"},
-    "answer": {"answer"},
-    # office data
-    "sessions": {"sessions", "office_hours"},
-    "number": {"number", "phone"},
-}
-# A bare "submission" flag covers every part that comes from the ways to submit.
-SUBMISSION_SECTIONS = {"fee", "time", "channels", "online"}
-# Fields no answer states (codes, legal basis, bookkeeping): notes on them change nothing here.
-UNSHOWN_FIELDS = {
-    "id",
-    "code",
-    "name",
-    "question",
-    "aliases",
-    "keywords",
-    "phrasings",
-    "field",
-    "legal_basis",
-    "published_by",
-    "local_variant",
-    "effective_from",
-    "effective_to",
-    "status",
-    "source",
-    "reviewed_at",
-    "related_procedures",
-    "members",
-    "interconnected_group",
-    "result",
-}
-
-CHECKING = "cán bộ đang kiểm tra lại thông tin này"
 
 
 @dataclass(frozen=True)
@@ -142,14 +104,6 @@ def short(text: str, limit: int) -> str:
     return text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def sentence(text: Any) -> str:
-    """Trimmed text ending with a full stop (or its own final punctuation)."""
-    text = " ".join(str(text or "").split())
-    if text and text[-1] not in ".!?:…)":
-        text += "."
-    return text
-
-
 def lines(title: str, bullets: Iterable[str], footer: str | None = None) -> str:
     """A title line, bullets, and an optional plain last line."""
     body = [title] + [BULLET + item for item in bullets if item]
@@ -159,47 +113,6 @@ def lines(title: str, bullets: Iterable[str], footer: str | None = None) -> str:
 
 
 # --- needs_review -------------------------------------------------------------------------------
-
-
-_FIELD_PATH = re.compile(r"^[a-z_]+(\[\d+\])?(\.[a-z_]+(\[\d+\])?)*$")
-
-
-def _flag_tokens(note: str) -> set[str] | None:
-    """Field names of a "field.path: note" ("submission[0].fee: ..." -> {submission, fee});
-    None for a note in prose, which names no field."""
-    key = note.split(":", 1)[0].strip().lower() if ":" in note else ""
-    if not _FIELD_PATH.match(key):
-        return None
-    return {t for t in re.split(r"[.\[\]]+", key) if t and not t.isdigit()}
-
-
-def review_sections(record: Record) -> set[str]:
-    """Sections of ``record`` that staff have not confirmed.
-
-    "*" stands for a note on no field we know: answers then carry a general caveat line, but
-    nothing is withheld.
-    """
-    flagged: set[str] = set()
-    for note in record.get("needs_review") or []:
-        tokens = _flag_tokens(str(note))
-        if tokens is None:
-            flagged.add("*")
-            continue
-        specific = tokens - {"submission"}
-        hits = {name for name, fields in SECTION_FIELDS.items() if fields & specific}
-        if not specific and "submission" in tokens:
-            hits = set(SUBMISSION_SECTIONS)
-        if not hits and not specific <= UNSHOWN_FIELDS:
-            hits = {"*"}
-        flagged |= hits
-    return flagged
-
-
-def checking_line(record: Record) -> str:
-    """'Staff are checking' with the official source to look at meanwhile."""
-    source = record.get("source")
-    tail = f" Anh/Chị xem thông tin chính thức tại: {source}" if source else ""
-    return f"Cán bộ đang kiểm tra lại thông tin này.{tail}"
 
 
 def review_note(record: Record) -> str | None:
@@ -217,42 +130,6 @@ def _caveat(record: Record, flagged: set[str], *sections: str) -> str | None:
 # --- facts --------------------------------------------------------------------------------------
 
 
-def fee_text(way: Record) -> str:
-    """The fee of one way to submit, in words."""
-    if way.get("fee"):
-        return str(way["fee"]).strip().rstrip(".")
-    amount = way.get("fee_vnd")
-    if amount == 0:
-        return "Miễn phí"
-    if isinstance(amount, int | float):
-        return f"{int(amount):,} đồng".replace(",", ".")
-    return "chưa có thông tin"
-
-
-def time_text(way: Record) -> str:
-    """The processing time of one way to submit, in words."""
-    if way.get("time_text"):
-        return str(way["time_text"]).strip().rstrip(".")
-    days = way.get("time_days")
-    if days == 0:
-        return "Trong ngày làm việc"
-    if isinstance(days, int | float):
-        return f"{days:g} ngày làm việc"
-    return "chưa có thông tin"
-
-
-def _per_channel(ways: Sequence[Record], describe: Any) -> list[str]:
-    """One bullet when every channel says the same, else one bullet per channel."""
-    values = [
-        (CHANNELS.get(str(w.get("channel")), str(w.get("channel"))), describe(w)) for w in ways
-    ]
-    if not values:
-        return ["chưa có thông tin"]
-    if len({value for _, value in values}) == 1:
-        return [sentence(values[0][1])]
-    return [f"{label}: {sentence(value)}" for label, value in values]
-
-
 def _summary_of(ways: Sequence[Record], describe: Any) -> str:
     """One short value for the overview: the in-person way's when the ways differ."""
     if not ways:
@@ -263,36 +140,6 @@ def _summary_of(ways: Sequence[Record], describe: Any) -> str:
     main = next((w for w in ways if w.get("channel") == "in_person"), ways[0])
     label = CHANNELS.get(str(main.get("channel")), "").lower()
     return sentence(f"{describe(main)} (khi {label})")
-
-
-def online_text(procedure: Record) -> str:
-    """Whether the procedure can be done online, in one sentence."""
-    level = procedure.get("online_level")
-    if level == "full":
-        return "Làm được toàn bộ trực tuyến, không phải đến cơ quan."
-    if level == "partial":
-        return "Nộp hồ sơ trực tuyến được, nhưng vẫn có bước phải làm trực tiếp."
-    return "Chưa làm trực tuyến được, Anh/Chị nộp trực tiếp hoặc qua bưu điện."
-
-
-def count_text(item: Record) -> str:
-    """'1 bản chính và 2 bản sao' for a dossier item."""
-    originals, copies = int(item.get("originals") or 0), int(item.get("copies") or 0)
-    parts = []
-    if originals:
-        parts.append(f"{originals} bản chính")
-    if copies:
-        parts.append(f"{copies} bản sao")
-    return " và ".join(parts)
-
-
-def skip_text(sources: Iterable[str]) -> str:
-    """'không cần mang nếu thông tin đã có trong ...' for documents the office can look up."""
-    names = [DATA_SOURCES.get(s, s) for s in sources]
-    if not names:
-        return ""
-    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " hoặc " + names[-1]
-    return f"không cần mang nếu thông tin đã có trong {joined}"
 
 
 def document_line(item: Record) -> str:
@@ -374,7 +221,14 @@ def _value(flagged: set[str], section: str, value: str) -> str:
     return CHECKING + "." if section in flagged else value
 
 
-def overview(procedure: Record, related: Related) -> list[Bubble]:
+def checklist_line(procedure: Record, url: str | None) -> str | None:
+    """Where to print the list of documents, when there is a list and a link to it."""
+    if not url or not procedure.get("documents"):
+        return None
+    return f"🖨 Danh sách giấy tờ để in: {url}"
+
+
+def overview(procedure: Record, related: Related, checklist_url: str | None = None) -> list[Bubble]:
     """ask_procedure: what it is, who handles it, time, fee, online, next questions."""
     flagged = review_sections(procedure)
     ways = procedure.get("submission") or []
@@ -396,13 +250,17 @@ def overview(procedure: Record, related: Related) -> list[Bubble]:
     extras = [
         *interconnected_lines(procedure, related),
         review_note(procedure),
+        checklist_line(procedure, checklist_url),
         "Anh/Chị muốn xem thêm thông tin nào ạ?",
     ]
     return _finish(lines(str(procedure.get("name")), bullets), extras, buttons)
 
 
-def documents_answer(procedure: Record, related: Related) -> list[Bubble]:
-    """ask_documents: every document with originals/copies, by case, skip marks."""
+def documents_answer(
+    procedure: Record, related: Related, checklist_url: str | None = None
+) -> list[Bubble]:
+    """ask_documents: every document with originals/copies, by case, skip marks, and the link to
+    a printable checklist."""
     flagged = review_sections(procedure)
     groups = procedure.get("documents") or []
     name = procedure.get("name")
@@ -416,15 +274,10 @@ def documents_answer(procedure: Record, related: Related) -> list[Bubble]:
     bubbles = []
     for index, group in enumerate(groups):
         items = [document_line(item) for item in group.get("items") or []]
-        case = group.get("case")
-        if index == 0:
-            title = f"Giấy tờ cần chuẩn bị – {name}:"
-            if case:
-                title += f"\n{str(case).rstrip(':')}:"
-            elif len(groups) > 1:
-                title += "\nMọi trường hợp:"
-        else:
-            title = f"{str(case or 'Trường hợp khác').rstrip(':')}:"
+        heading = case_title(group.get("case"), index, len(groups))
+        title = f"Giấy tờ cần chuẩn bị – {name}:" if index == 0 else ""
+        if heading:
+            title = f"{title}\n{heading}:" if title else f"{heading}:"
         bubbles.append(Bubble(lines(title, items)))
     first_doc = next(
         (i.get("name") for g in groups for i in g.get("items") or [] if i.get("name")), None
@@ -437,6 +290,7 @@ def documents_answer(procedure: Record, related: Related) -> list[Bubble]:
     extras = [
         *interconnected_lines(procedure, related),
         _caveat(procedure, flagged, "documents"),
+        checklist_line(procedure, checklist_url),
         hint,
     ]
     *facts, last = bubbles
@@ -449,7 +303,7 @@ def fee_answer(procedure: Record, related: Related) -> list[Bubble]:
     if "fee" in flagged:
         bullets = [checking_line(procedure)]
     else:
-        bullets = _per_channel(procedure.get("submission") or [], fee_text)
+        bullets = per_channel(procedure.get("submission") or [], fee_text)
     text = lines(f"Lệ phí – {procedure.get('name')}:", bullets)
     extras = [_caveat(procedure, flagged - {"fee"})]
     return _finish(text, extras, next_buttons(procedure, "ask_fee"))
@@ -463,7 +317,7 @@ def time_answer(procedure: Record, related: Related) -> list[Bubble]:
     if "time" in flagged:
         bullets = [checking_line(procedure)]
     else:
-        bullets = _per_channel(ways, time_text)
+        bullets = per_channel(ways, time_text)
         counted = any(
             isinstance(w.get("time_days"), int | float) and w["time_days"] > 0 for w in ways
         )
@@ -480,12 +334,7 @@ def where_answer(procedure: Record, related: Related) -> list[Bubble]:
     bullets = [
         "Cơ quan giải quyết: " + _value(flagged, "agency", sentence(procedure.get("agency")))
     ]
-    for way in procedure.get("submission") or []:
-        label = CHANNELS.get(str(way.get("channel")), str(way.get("channel")))
-        detail = sentence(way.get("description")) if way.get("description") else ""
-        if way.get("channel") == "online" and procedure.get("portal_url"):
-            detail = (detail + f" Cổng Dịch vụ công: {procedure['portal_url']}").strip()
-        bullets.append(f"{label}: {detail}" if detail else label + ".")
+    bullets += submission_lines(procedure)
     text = lines(f"Nơi nộp hồ sơ – {procedure.get('name')}:", bullets)
     extras = [
         *interconnected_lines(procedure, related),
@@ -567,10 +416,17 @@ ANSWERS = {
 
 
 def procedure_answer(
-    intent: str, procedure: Record, related: Related | None = None
+    intent: str,
+    procedure: Record,
+    related: Related | None = None,
+    checklist_url: str | None = None,
 ) -> list[Bubble]:
-    """The answer to ``intent`` about ``procedure`` (overview for unknown intents)."""
-    return ANSWERS.get(intent, overview)(procedure, related or Related())
+    """The answer to ``intent`` about ``procedure`` (overview for unknown intents); the overview
+    and the documents answer link the printable checklist at ``checklist_url``."""
+    answer = ANSWERS.get(intent, overview)
+    if answer in (overview, documents_answer):
+        return answer(procedure, related or Related(), checklist_url)
+    return answer(procedure, related or Related())
 
 
 def procedure_choice(intent: str, options: Sequence[tuple[str, str]]) -> list[Bubble]:

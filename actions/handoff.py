@@ -36,7 +36,7 @@ from actions.formatting import (
     handoff_answer,
     send,
 )
-from actions.privacy import mask_phone, scrub
+from procedure_kb.privacy import mask_phone, scrub
 from procedure_kb.text import normalize
 from procedure_kb.working_days import default_calendar, is_working_day
 

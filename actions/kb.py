@@ -15,8 +15,8 @@ from traceback import format_exc
 from typing import Any
 
 from actions.formatting import SYSTEM_ERROR
-from actions.privacy import scrub
 from bot.settings import load
+from procedure_kb.privacy import scrub
 from procedure_kb.repository import Repository
 from procedure_kb.resolver import Resolver
 

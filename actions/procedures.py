@@ -22,8 +22,10 @@ from actions.formatting import (
     procedure_not_found,
     send,
 )
-from actions.privacy import scrub
 from actions.resolution import choose_faq, choose_procedure, entity_values, usable_text
+from bot.settings import load
+from bot.web.checklist import checklist_url
+from procedure_kb.privacy import scrub
 
 TOPIC_SLOT = "procedure_id"
 # Offered as examples when a question names no procedure at all.
@@ -51,7 +53,8 @@ def answer_procedure(
     procedure = kb.repository().get_procedure(procedure_id)
     if procedure is None:
         return None
-    send(dispatcher, procedure_answer(intent, procedure, related_of(procedure)))
+    printable = checklist_url(load().public_url, procedure["id"])
+    send(dispatcher, procedure_answer(intent, procedure, related_of(procedure), printable))
     return [SlotSet(TOPIC_SLOT, procedure["id"])] + turns.answered()
 
 

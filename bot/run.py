@@ -1,8 +1,9 @@
-"""Start everything a person needs to chat: sandbox one-stop service, action server, Rasa server.
+"""Start everything a person needs to chat: sandbox one-stop service, action server, Rasa server,
+and the demo page with the web chat widget.
 
     python -m bot.run            # what `make run` calls after setup and training
 
-Ports and URLs come from :mod:`bot.settings` (RASA_PORT, ACTIONS_PORT, ONESTOP_PORT, ...).
+Ports and URLs come from :mod:`bot.settings` (RASA_PORT, ACTIONS_PORT, ONESTOP_PORT, WEB_PORT, ...).
 Ctrl-C stops every process it started.
 """
 
@@ -31,7 +32,8 @@ def endpoints_file(settings: Settings) -> Path:
     if settings.action_endpoint_url == default_url:
         return committed
     VAR_DIR.mkdir(exist_ok=True)
-    runtime = VAR_DIR / "endpoints.yml"
+    # One file per actions port: two stacks started at once (tests, demos) must not share one.
+    runtime = VAR_DIR / f"endpoints-{settings.actions_port}.yml"
     runtime.write_text(text.replace(default_url, settings.action_endpoint_url), encoding="utf-8")
     return runtime
 
@@ -79,7 +81,16 @@ def commands(settings: Settings, model: Path) -> list[tuple[str, list[str], str]
             ],
             f"http://{host}:{settings.rasa_port}/",
         ),
+        (
+            "trang minh hoạ",
+            [sys.executable, "-m", "bot.web.demo_server"],
+            f"http://{host}:{settings.web_port}/health",
+        ),
     ]
+
+
+# `make shell` needs only these in the background (the sandbox and the action server).
+SHELL_BACKGROUND = 2
 
 
 def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 300.0) -> bool:
@@ -113,11 +124,11 @@ def stop_all(processes: list[subprocess.Popen]) -> None:
 def start(
     settings: Settings, model: Path, env: dict[str, str], with_rasa: bool = True
 ) -> list[subprocess.Popen]:
-    """Start every process (all but the Rasa server when ``with_rasa`` is false) and wait until
-    each answers; stop them all if one fails."""
+    """Start every process (only the sandbox and the action server when ``with_rasa`` is false)
+    and wait until each answers; stop them all if one fails."""
     processes: list[subprocess.Popen] = []
     wanted = commands(settings, model)
-    for name, argv, health in wanted if with_rasa else wanted[:-1]:
+    for name, argv, health in wanted if with_rasa else wanted[:SHELL_BACKGROUND]:
         print(f"Đang khởi động {name}...", flush=True)
         # Own session: a terminal Ctrl-C reaches only this script, which then stops the children
         # in order (newest first) instead of all of them dying at once.
@@ -166,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
             "\nTrợ lý Dịch vụ công đã sẵn sàng.\n"
             f'  REST:      POST {rest}  (JSON: {{"sender": "ten", "message": "xin chào"}})\n'
             f"  socket.io: http://{settings.host}:{settings.rasa_port}/socket.io\n"
+            f"  Trang minh hoạ có trợ lý: http://{settings.host}:{settings.web_port}/\n"
             "  Chat trong terminal: make shell\n"
             "Nhấn Ctrl-C để dừng.",
             flush=True,

@@ -25,6 +25,8 @@ class Settings:
     host: str
     rasa_port: int
     actions_port: int
+    web_port: int
+    public_url: str
     kb_database_url: str
     state_database_url: str
     onestop_url: str
@@ -45,11 +47,14 @@ def load(env: dict[str, str] | None = None) -> Settings:
     """Read settings from ``env`` (default: the process environment)."""
     env = dict(os.environ if env is None else env)
     host = env.get("BOT_HOST", "127.0.0.1")
+    rasa_port = int(env.get("RASA_PORT", "5005"))
     onestop_port = int(env.get("ONESTOP_PORT", "5077"))
     return Settings(
         host=host,
-        rasa_port=int(env.get("RASA_PORT", "5005")),
+        rasa_port=rasa_port,
         actions_port=int(env.get("ACTIONS_PORT", "5055")),
+        web_port=int(env.get("WEB_PORT", "5080")),
+        public_url=(env.get("PUBLIC_URL") or f"http://{host}:{rasa_port}").rstrip("/"),
         kb_database_url=env.get("KB_DATABASE_URL", _sqlite("kb.sqlite3")),
         state_database_url=env.get("STATE_DATABASE_URL", _sqlite("state.sqlite3")),
         onestop_url=env.get("ONESTOP_URL", f"http://{host}:{onestop_port}"),

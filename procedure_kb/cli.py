@@ -147,6 +147,37 @@ def cmd_search(args: argparse.Namespace) -> int:
     return OK
 
 
+def cmd_feedback(args: argparse.Namespace) -> int:
+    from procedure_kb.repository import Repository
+
+    repo = Repository(args.db)
+    try:
+        rows = repo.list_feedback(kind=args.kind, limit=args.limit)
+        summary = repo.feedback_summary()
+    finally:
+        repo.close()
+    if not rows:
+        print("no feedback")
+    for row in rows:
+        text = row["comment"] or row["answer"] or ""
+        shown = text if len(text) <= 60 else text[:59] + "…"
+        print(
+            f"{row['created_at']:%Y-%m-%d %H:%M}  {row['kind']:<7} {row['rating']:<11} "
+            f"{row['channel']:<7} {row['session_id'][:16]:<16}  {shown}".rstrip()
+        )
+    for kind, ratings in summary.items():
+        counts = ", ".join(f"{n} {rating}" for rating, n in ratings.items())
+        print(f"{kind}: {counts}")
+    return OK
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {number}")
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used by the docs)."""
     parser = argparse.ArgumentParser(
@@ -188,6 +219,15 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("text")
     search.add_argument("--kind", choices=("procedure", "faq", "document"), default="procedure")
     search.set_defaults(run=cmd_search)
+
+    feedback = commands.add_parser(
+        "feedback", help="print the latest ratings from the web widget and a summary"
+    )
+    feedback.add_argument("--kind", choices=("answer", "session"), help="only this kind")
+    feedback.add_argument(
+        "--limit", type=_positive, default=20, help="how many ratings (default 20)"
+    )
+    feedback.set_defaults(run=cmd_feedback)
     return parser
 
 

@@ -62,33 +62,165 @@ NAME_WEIGHT = 0.03  # share of the score from the official name: of two records 
 # Function words and chat particles: never content. Only syllables that stay unambiguous once
 # folded: "tu" (từ / tử), "ban" (bạn / bản), "sao" (sao / bản sao), "o" (ở / nhà ở) are content.
 FUNCTION_WORDS: tuple[str, ...] = (
-    "a", "ah", "ak", "oi", "nhe", "nha", "nhi", "vay", "voi", "va", "hay", "hoac", "thi", "la",
-    "gi", "nao", "ai", "khong", "duoc", "roi", "chua", "toi", "minh", "em", "nhung", "cac", "nua",
-    "neu", "xin", "phai", "giup", "cho toi", "cho em", "cho minh", "giup toi", "giup em",
-    "the nao", "nhu the nao", "lam sao", "ra sao", "thi sao", "lam the nao", "nhu nao",
-    "co the", "co duoc khong", "duoc khong", "co phai", "vui long", "huong dan", "a oi", "ad oi",
+    "a",
+    "ah",
+    "ak",
+    "oi",
+    "nhe",
+    "nha",
+    "nhi",
+    "vay",
+    "voi",
+    "va",
+    "hay",
+    "hoac",
+    "thi",
+    "la",
+    "gi",
+    "nao",
+    "ai",
+    "khong",
+    "duoc",
+    "roi",
+    "chua",
+    "toi",
+    "minh",
+    "em",
+    "nhung",
+    "cac",
+    "nua",
+    "neu",
+    "xin",
+    "phai",
+    "giup",
+    "cho toi",
+    "cho em",
+    "cho minh",
+    "giup toi",
+    "giup em",
+    "the nao",
+    "nhu the nao",
+    "lam sao",
+    "ra sao",
+    "thi sao",
+    "lam the nao",
+    "nhu nao",
+    "co the",
+    "co duoc khong",
+    "duoc khong",
+    "co phai",
+    "vui long",
+    "huong dan",
+    "a oi",
+    "ad oi",
 )
 # What is asked about a procedure: weighted down so that it never decides the procedure.
 PROCEDURE_QUESTION_WORDS: tuple[str, ...] = (
-    "le phi", "phi", "bao nhieu", "bao nhieu tien", "mat bao nhieu", "het bao nhieu",
-    "mat bao nhieu tien", "het bao nhieu tien", "chi phi", "bao lau", "mat bao lau",
-    "trong bao lau", "may ngay", "mat may ngay", "bao gio", "khi nao", "thoi gian", "thoi han",
-    "giay to gi", "giay to", "nhung giay to", "ho so", "ho so gom", "bo ho so",
-    "thanh phan ho so", "can nhung gi", "can chuan bi", "chuan bi", "can mang", "mang theo",
-    "o dau", "noi nao", "cho nao", "nop o dau", "nop", "nop ho so", "co quan nao", "online",
-    "truc tuyen", "qua mang", "tren mang", "dich vu cong", "cac buoc", "buoc", "trinh tu",
-    "tren vneid", "qua vneid", "bang vneid", "tren ung dung vneid", "qua ung dung vneid",
-    "tren app vneid", "qua app vneid", "tren dich vu cong", "qua dich vu cong", "qua buu dien",
-    "tren cong dich vu cong", "qua cong dich vu cong", "tren app", "qua app",
-    "quy trinh", "dieu kien", "ai duoc", "doi tuong", "thu tuc", "thu tuc hanh chinh", "lam",
-    "lam gi", "can lam", "can lam gi", "phai lam", "phai lam gi", "muon lam", "toi muon",
-    "em muon", "minh muon", "can gi", "gom", "gom nhung gi", "ket qua", "nhan ket qua",
+    "le phi",
+    "phi",
+    "bao nhieu",
+    "bao nhieu tien",
+    "mat bao nhieu",
+    "het bao nhieu",
+    "mat bao nhieu tien",
+    "het bao nhieu tien",
+    "chi phi",
+    "bao lau",
+    "mat bao lau",
+    "trong bao lau",
+    "may ngay",
+    "mat may ngay",
+    "bao gio",
+    "khi nao",
+    "thoi gian",
+    "thoi han",
+    "giay to gi",
+    "giay to",
+    "nhung giay to",
+    "ho so",
+    "ho so gom",
+    "bo ho so",
+    "thanh phan ho so",
+    "can nhung gi",
+    "can chuan bi",
+    "chuan bi",
+    "can mang",
+    "mang theo",
+    "o dau",
+    "noi nao",
+    "cho nao",
+    "nop o dau",
+    "nop",
+    "nop ho so",
+    "co quan nao",
+    "online",
+    "truc tuyen",
+    "qua mang",
+    "tren mang",
+    "dich vu cong",
+    "cac buoc",
+    "buoc",
+    "trinh tu",
+    "tren vneid",
+    "qua vneid",
+    "bang vneid",
+    "tren ung dung vneid",
+    "qua ung dung vneid",
+    "tren app vneid",
+    "qua app vneid",
+    "tren dich vu cong",
+    "qua dich vu cong",
+    "qua buu dien",
+    "tren cong dich vu cong",
+    "qua cong dich vu cong",
+    "tren app",
+    "qua app",
+    "quy trinh",
+    "dieu kien",
+    "ai duoc",
+    "doi tuong",
+    "thu tuc",
+    "thu tuc hanh chinh",
+    "lam",
+    "lam gi",
+    "can lam",
+    "can lam gi",
+    "phai lam",
+    "phai lam gi",
+    "muon lam",
+    "toi muon",
+    "em muon",
+    "minh muon",
+    "can gi",
+    "gom",
+    "gom nhung gi",
+    "ket qua",
+    "nhan ket qua",
 )
 # What is asked about a document.
 DOCUMENT_QUESTION_WORDS: tuple[str, ...] = (
-    "la gi", "giay gi", "la giay gi", "o dau", "lay o dau", "xin o dau", "mua o dau",
-    "dien the nao", "ghi the nao", "cach dien", "cach ghi", "can khong", "co can", "lam",
-    "can gi", "tai ve", "mau", "bieu mau", "ai cap", "co quan nao cap", "de lam gi", "dung de",
+    "la gi",
+    "giay gi",
+    "la giay gi",
+    "o dau",
+    "lay o dau",
+    "xin o dau",
+    "mua o dau",
+    "dien the nao",
+    "ghi the nao",
+    "cach dien",
+    "cach ghi",
+    "can khong",
+    "co can",
+    "lam",
+    "can gi",
+    "tai ve",
+    "mau",
+    "bieu mau",
+    "ai cap",
+    "co quan nao cap",
+    "de lam gi",
+    "dung de",
 )
 
 _CONSONANT_Y = re.compile(r"^([bcdghklmnpqrstvx]+)y$")
@@ -167,9 +299,7 @@ class Words:
 
 # Abbreviations long enough to recognise with one typo ("ccdc", "cmdn" -> cccd, cmnd).
 _LONG_ABBREVIATIONS = {
-    key: value.split()
-    for key, value in ABBREVIATIONS.items()
-    if len(key) >= 4 and " " not in key
+    key: value.split() for key, value in ABBREVIATIONS.items() if len(key) >= 4 and " " not in key
 }
 
 
@@ -248,9 +378,7 @@ class StopWords:
         table, longest = _phrase_table(p for group in groups for p in group)
         return cls(table, longest, frozenset(w for key in table for w in key))
 
-    def factors(
-        self, words: Sequence[str], hits: Sequence[tuple[int, int]] = ()
-    ) -> list[float]:
+    def factors(self, words: Sequence[str], hits: Sequence[tuple[int, int]] = ()) -> list[float]:
         return stop_factors(words, self.table, self.longest, hits)
 
 
@@ -585,11 +713,7 @@ class PhraseIndex:
     def _pairing(self, word: str, around: list[str]) -> float:
         """How strongly ``word`` forms a known pair with one of the words ``around`` (IDF)."""
         return max(
-            (
-                self.idf.get(pair, 0.0)
-                for n in around
-                for pair in (f"{word} {n}", f"{n} {word}")
-            ),
+            (self.idf.get(pair, 0.0) for n in around for pair in (f"{word} {n}", f"{n} {word}")),
             default=0.0,
         )
 

@@ -214,6 +214,26 @@ class CallbackRequest(Base):
     __table_args__ = (Index("ix_callback_requests_status", "status"),)
 
 
+class Feedback(Base):
+    """A citizen's rating of one answer (up/down) or of a whole chat (satisfied/unsatisfied)."""
+
+    __tablename__ = "feedback"
+
+    id = Column(Integer, primary_key=True)
+    created_at = Column(DateTime, nullable=False)  # UTC
+    session_id = Column(String(128), nullable=False)
+    channel = Column(String(50), nullable=False)  # widget, ...
+    kind = Column(String(20), nullable=False)  # answer | session
+    rating = Column(String(20), nullable=False)  # up | down | satisfied | unsatisfied
+    comment = Column(Text)  # phone and ID numbers masked
+    answer = Column(Text)  # the rated answer, numbers masked
+
+    __table_args__ = (
+        Index("ix_feedback_created_at", "created_at"),
+        Index("ix_feedback_session_id", "session_id"),
+    )
+
+
 class KbRevision(Base):
     """One row whose ``revision`` grows by one on every write of knowledge-base content."""
 

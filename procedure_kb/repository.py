@@ -41,6 +41,7 @@ from procedure_kb.models import (
     DossierCase,
     DossierItem,
     Faq,
+    Feedback,
     GlossaryDocument,
     GroupMember,
     KbRevision,
@@ -50,6 +51,7 @@ from procedure_kb.models import (
     Submission,
     UnansweredQuestion,
 )
+from procedure_kb.privacy import scrub
 from procedure_kb.text import clean_controls, nfc
 from procedure_kb.validation import References, validate_bundle
 
@@ -64,14 +66,19 @@ DOCUMENTS = GlossaryDocument.__table__
 FAQS = Faq.__table__
 UNANSWERED = UnansweredQuestion.__table__
 CALLBACKS = CallbackRequest.__table__
+FEEDBACK = Feedback.__table__
 REVISION = KbRevision.__table__
 
 PUBLISHED = "published"
 CALLBACK_STATUSES = ("new", "contacted", "closed")
 CHUNK = 500  # ids per IN (...) and rows per progress step
 MAX_QUESTION = 2_000
+# Ratings of each kind of feedback, and how long its texts may be.
+FEEDBACK_RATINGS = {"answer": ("up", "down"), "session": ("satisfied", "unsatisfied")}
+MAX_SESSION_ID = 128
+MAX_FEEDBACK_ANSWER = 2_000
+MAX_FEEDBACK_COMMENT = 1_000
 _PHONE = re.compile(r"^0\d{9,10}$")
-_LONG_NUMBER = re.compile(r"\d(?:[ .-]?\d){8,}")  # 9+ digits: phone, ID card, account numbers
 
 _PROCEDURE_COLUMNS = [c.name for c in PROCEDURES.columns]
 _DOCUMENT_COLUMNS = [c.name for c in DOCUMENTS.columns]
@@ -113,16 +120,6 @@ def _strings(raw: str | None) -> list[str]:
     return list(_decoded(raw)) if raw else []
 
 
-def mask_numbers(text: str) -> str:
-    """Hide all but the last three digits of any run of nine or more digits (phones, IDs)."""
-
-    def hide(match: re.Match) -> str:
-        digits = [ch for ch in match.group(0) if ch.isdigit()]
-        return "*" * (len(digits) - 3) + "".join(digits[-3:])
-
-    return _LONG_NUMBER.sub(hide, text)
-
-
 def normalize_phone(phone: str) -> str:
     """A Vietnamese phone number as ten or eleven digits starting with 0; ValueError otherwise."""
     digits = re.sub(r"[\s.\-()]", "", nfc(str(phone or "")))
@@ -135,11 +132,21 @@ def normalize_phone(phone: str) -> str:
     return digits
 
 
-def _clean(text: str | None, limit: int) -> str | None:
+def _clean(text: str | None, limit: int | None) -> str | None:
     if text is None:
         return None
     cleaned = " ".join(clean_controls(nfc(str(text))).split())[:limit]
     return cleaned or None
+
+
+def _masked(text: str | None, limit: int) -> str | None:
+    """Cleaned text with phone and ID numbers masked, then cut (so no number is cut unmasked)."""
+    cleaned = _clean(text, None)
+    return scrub(cleaned)[:limit] if cleaned else None
+
+
+class FeedbackLimitReached(RuntimeError):
+    """A chat session already left as much feedback as it may."""
 
 
 class Repository:
@@ -490,13 +497,13 @@ class Repository:
 
     def record_unanswered(self, text: str, sender_id: str | None, intent: str | None) -> None:
         """Keep a message the assistant could not answer (numbers masked) for staff to review."""
-        cleaned = _clean(text, MAX_QUESTION)
+        cleaned = _masked(text, MAX_QUESTION)
         if not cleaned:
             return
         with self._connect(write=True) as conn:
             conn.execute(
                 insert(UNANSWERED).values(
-                    text=mask_numbers(cleaned),
+                    text=cleaned,
                     sender_id=_clean(sender_id, 255),
                     intent=_clean(intent, 100),
                     created_at=_now(),
@@ -563,3 +570,72 @@ class Repository:
                 update(CALLBACKS).where(CALLBACKS.c.id == request_id).values(status=status)
             )
         return result.rowcount > 0
+
+    def record_feedback(
+        self,
+        session_id: str,
+        kind: str,
+        rating: str,
+        *,
+        channel: str = "widget",
+        comment: str | None = None,
+        answer: str | None = None,
+        max_per_session: int | None = None,
+    ) -> int:
+        """Store one rating (texts cleaned, phone and ID numbers masked, bounded); return its id.
+
+        Raises ValueError for an empty session id or a rating that is not one of ``kind``'s
+        (:data:`FEEDBACK_RATINGS`), and :class:`FeedbackLimitReached` when the session already
+        left ``max_per_session`` ratings (counted in the database, so every process agrees).
+        """
+        session = _clean(session_id, MAX_SESSION_ID)
+        if not session:
+            raise ValueError("session_id: empty")
+        if rating not in FEEDBACK_RATINGS.get(kind, ()):
+            raise ValueError(f"rating: {rating!r} is not a rating of kind {kind!r}")
+        row = {
+            "created_at": _now(),
+            "session_id": session,
+            "channel": _clean(channel, 50) or "unknown",
+            "kind": kind,
+            "rating": rating,
+            "comment": _masked(comment, MAX_FEEDBACK_COMMENT),
+            "answer": _masked(answer, MAX_FEEDBACK_ANSWER),
+        }
+        with self._connect(write=True) as conn:
+            if max_per_session is not None:
+                count = conn.execute(
+                    select(func.count())
+                    .select_from(FEEDBACK)
+                    .where(FEEDBACK.c.session_id == session)
+                ).scalar()
+                if (count or 0) >= max_per_session:
+                    raise FeedbackLimitReached(f"session {session!r}: {count} ratings already")
+            result = conn.execute(insert(FEEDBACK).values(**row))
+            return int(result.inserted_primary_key[0])
+
+    def list_feedback(
+        self, kind: str | None = None, since: datetime | None = None, limit: int = 100
+    ) -> list[dict]:
+        """The latest ``limit`` ratings, newest first; only of ``kind`` / from ``since`` (UTC)."""
+        query = select(FEEDBACK).order_by(FEEDBACK.c.id.desc()).limit(limit)
+        if kind is not None:
+            query = query.where(FEEDBACK.c.kind == kind)
+        if since is not None:
+            query = query.where(FEEDBACK.c.created_at >= since)
+        with self._connect() as conn:
+            return [dict(row) for row in conn.execute(query).mappings()]
+
+    def feedback_summary(self, since: datetime | None = None) -> dict[str, dict[str, int]]:
+        """Number of ratings per kind and rating ({"answer": {"up": 3, "down": 1}, ...}), every
+        known rating present (0 when none); from ``since`` (UTC) when given."""
+        summary = {kind: dict.fromkeys(ratings, 0) for kind, ratings in FEEDBACK_RATINGS.items()}
+        query = select(FEEDBACK.c.kind, FEEDBACK.c.rating, func.count()).group_by(
+            FEEDBACK.c.kind, FEEDBACK.c.rating
+        )
+        if since is not None:
+            query = query.where(FEEDBACK.c.created_at >= since)
+        with self._connect() as conn:
+            for kind, rating, count in conn.execute(query):
+                summary.setdefault(kind, {})[rating] = int(count)
+        return summary

@@ -189,10 +189,7 @@ def _rank(hits: Sequence[Hit], corpus: _Corpus) -> Resolution:
         rival is not None
         and best not in promoted
         and (
-            (
-                scores[rival] >= AMBIGUITY_FLOOR
-                and scores[best] - scores[rival] <= AMBIGUITY_MARGIN
-            )
+            (scores[rival] >= AMBIGUITY_FLOOR and scores[best] - scores[rival] <= AMBIGUITY_MARGIN)
             or (
                 scores[rival] >= PARTIAL_FLOOR
                 and _same_evidence(by_record.get(best), by_record.get(rival))

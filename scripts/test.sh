@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite (`make test`, called by .ci/run): lint, data validation, pytest.
-# Starts a real PostgreSQL server for the storage tests when it can (installing it if needed).
+# Starts a real PostgreSQL server for the storage tests when it can (installing it if needed) and
+# installs Debian's Chromium for the browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH"
@@ -16,6 +17,12 @@ if url=$(bash scripts/postgres.sh start | tail -n 1) && [[ "$url" == postgresql*
 else
   echo "PostgreSQL could not be started: its tests will be skipped (reason printed by pytest)."
 fi
+
+echo "== Chromium for the browser tests"
+# Required: the widget tests run in a real headless browser (Debian's chromium, never a download).
+CHROMIUM_PATH="$(bash scripts/chromium.sh | tail -n 1)"
+export CHROMIUM_PATH
+echo "Chromium: $CHROMIUM_PATH"
 
 echo "== generated training data and rasa data validate"
 # A throw-away knowledge base: the tests never touch the developer's var/kb.sqlite3.

@@ -23,6 +23,7 @@ def stack(trained_model, kb_url, tmp_path_factory):
         RASA_PORT=str(free_port()),
         ACTIONS_PORT=str(free_port()),
         ONESTOP_PORT=str(free_port()),
+        WEB_PORT=str(free_port()),
         KB_DATABASE_URL=kb_url,
         STATE_DATABASE_URL=f"sqlite:///{state / 'state.sqlite3'}",
         ONESTOP_DATABASE_URL=f"sqlite:///{state / 'onestop.sqlite3'}",

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from actions.dossier.config import OnestopConfig
-from actions.privacy import mask_name, scrub
+from procedure_kb.privacy import mask_name, scrub
 
 
 class RecordError(ValueError):

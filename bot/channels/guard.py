@@ -43,6 +43,12 @@ def clean_sender(raw: Any) -> str | None:
     return clean_controls(str(raw)).strip()[:128] or None
 
 
+def client_ip(request: Any) -> str | None:
+    """The client's address as Sanic sees it (a proxy's forwarded address when Sanic is told to
+    trust one), for per-client rate limits; never taken from what the client sends."""
+    return getattr(request, "remote_addr", None) or getattr(request, "ip", None) or None
+
+
 def is_meaningful(text: str | None) -> bool:
     """True when the text holds at least one letter or digit (not only emoji or symbols)."""
     return bool(text) and bool(_MEANINGFUL.search(text or ""))

@@ -10,7 +10,7 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint
 from sanic.request import Request
 
-from bot.channels.guard import clean_message, clean_sender, guard
+from bot.channels.guard import clean_message, clean_sender, client_ip, guard
 
 
 class SafeRestInput(RestInput):
@@ -29,7 +29,7 @@ class SafeRestInput(RestInput):
 
     def get_metadata(self, request: Request) -> dict[str, Any] | None:
         """The client's address, for per-client rate limits; never taken from the request body."""
-        client = request.remote_addr or request.ip
+        client = client_ip(request)
         return {"client_ip": client} if client else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

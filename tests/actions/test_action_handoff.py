@@ -18,7 +18,7 @@ from actions.handoff import (
     load_office,
     parse_phone,
 )
-from actions.privacy import mask_phone
+from procedure_kb.privacy import mask_phone
 from procedure_kb.working_days import default_calendar
 
 VN = timezone(timedelta(hours=7))

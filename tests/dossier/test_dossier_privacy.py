@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from actions.privacy import (
+from procedure_kb.privacy import (
     PrivacyLogFilter,
     install_log_filter,
     mask_address,

@@ -116,7 +116,7 @@ def test_default_url_comes_from_settings(tmp_path: Path) -> None:
     result = run("migrate", env={"KB_DATABASE_URL": f"sqlite:///{target}"})
     assert result.returncode == 0, result.stderr
     assert target.is_file()
-    assert result.stdout.strip() == f"sqlite:///{target}: schema at 0001_initial"
+    assert result.stdout.strip() == f"sqlite:///{target}: schema at 0002_feedback"
 
 
 def test_search_prints_ranked_ids(loaded_db: str) -> None:

@@ -58,3 +58,18 @@ def test_sqlite_folder_is_created(tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'a' / 'b' / 'kb.sqlite3'}"
     migrations.upgrade(url)
     assert (tmp_path / "a" / "b" / "kb.sqlite3").is_file()
+
+
+def test_feedback_migration_keeps_existing_data_and_reverses(db_url: str) -> None:
+    migrations.upgrade(db_url, "0001_initial")
+    repo = Repository(db_url)
+    try:
+        repo.record_unanswered("câu hỏi cũ", "phien-1", None)
+        assert migrations.upgrade(db_url) == migrations.head() == "0002_feedback"
+        assert [q["text"] for q in repo.list_unanswered()] == ["câu hỏi cũ"]
+        repo.record_feedback("phien-1", "answer", "up")
+        migrations.downgrade(db_url, "0001_initial")
+        assert "feedback" not in table_names(db_url)
+        assert [q["text"] for q in repo.list_unanswered()] == ["câu hỏi cũ"]
+    finally:
+        repo.close()

@@ -11,7 +11,7 @@ from sqlalchemy import event
 from procedure_kb import migrations
 from procedure_kb.bundle import Bundle
 from procedure_kb.database import DatabaseNotReady
-from procedure_kb.repository import Repository, mask_numbers, normalize_phone
+from procedure_kb.repository import Repository, normalize_phone
 from procedure_kb.validation import ValidationError
 
 
@@ -210,8 +210,11 @@ def test_phone_numbers(raw: str, expected: str) -> None:
     assert normalize_phone(raw) == expected
 
 
-def test_mask_numbers_keeps_short_numbers() -> None:
-    assert (
-        mask_numbers("năm 2025, mã 12345, ngày 20-11-2025") == "năm 2025, mã 12345, ngày 20-11-2025"
-    )
-    assert mask_numbers("gọi 0987654321") == "gọi *******321"
+def test_stored_questions_mask_phone_and_id_numbers_but_keep_short_numbers(repo) -> None:
+    repo.record_unanswered("năm 2025, mã 12345, ngày 20-11-2025, hồ sơ H29-240115-0001", "a", None)
+    repo.record_unanswered("gọi 0987654321 hoặc 0987.654.321, căn cước 001.085.012.345", "b", None)
+    kept, masked = (row["text"] for row in repo.list_unanswered())
+    assert kept == "năm 2025, mã 12345, ngày 20-11-2025, hồ sơ H29-240115-0001"
+    # The last four phone digits are a verification factor: never kept.
+    assert "4321" not in masked and "321" not in masked and "0123" not in masked
+    assert masked.startswith("gọi 098*******")

@@ -28,9 +28,9 @@ _DIGIT = re.compile(r"\d")
 # (landline), maybe grouped by spaces, dots or dashes ("0912 345 678", "+84.912.345.678",
 # "024-3825-1234").
 _PHONE = re.compile(r"(?<![\w.+-])(?:\+?84|0)(?:[\s.-]?\d){9,10}(?![\w-])")
-# ID-card numbers: 12-digit căn cước / CCCD, 9-digit CMND, possibly grouped by spaces.
-# Runs of 9–13 digits not already taken as a phone number are treated the same way.
-_ID_NUMBER = re.compile(r"(?<![\w.-])\d(?:[\s]?\d){8,12}(?![\w-])")
+# ID-card numbers: 12-digit căn cước / CCCD, 9-digit CMND, possibly grouped by spaces, dots or
+# dashes. Runs of 9–13 digits not already taken as a phone number are treated the same way.
+_ID_NUMBER = re.compile(r"(?<![\w.-])\d(?:[\s.-]?\d){8,12}(?![\w-])")
 _EMAIL = re.compile(r"(?<![\w.+-])([\w.+-])[\w.+-]*@([\w-]+(?:\.[\w-]+)+)")
 
 

@@ -1,0 +1,234 @@
+"""Routes of the website chat widget under ``/webhooks/widget`` (the chat itself uses socket.io).
+
+* ``GET /`` – ``{"status": "ok"}``;
+* ``GET /<file>`` – a file lying directly in the static folder (``bot/web/static``: widget.js,
+  widget.css, ...), for any website to embed; any other name is a 404 in JSON (deeper paths
+  get Sanic's own 404);
+* ``GET /checklist/<procedure_id>`` – the printable list of documents (:mod:`bot.web.checklist`);
+* ``POST /feedback`` – a rating of an answer or of the chat (:mod:`bot.web.feedback`), stored in the
+  knowledge-base database.
+
+Database calls run off the event loop. The only thing kept in memory is a per-process cache of
+rendered checklist pages, keyed on the knowledge base's revision, so staff edits show at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import mimetypes
+import os
+import re
+from collections.abc import Awaitable, Callable
+from functools import lru_cache, partial
+from pathlib import Path
+from typing import Any
+
+from rasa.core.channels.channel import InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from sanic_cors.core import SANIC_CORS_EVALUATED
+
+from bot.settings import PROJECT_ROOT, load
+from bot.web import STATIC_DIR
+from bot.web.checklist import CONTENT_SECURITY_POLICY, message_page, render_checklist
+from bot.web.feedback import MAX_PER_SESSION, NOT_SAVED, TOO_MANY, FeedbackError, parse_feedback
+from procedure_kb.repository import FeedbackLimitReached, Repository
+
+logger = logging.getLogger(__name__)
+
+CORS = {"Access-Control-Allow-Origin": "*"}
+STATIC_HEADERS = {
+    **CORS,
+    "Cache-Control": "public, max-age=300",
+    "X-Content-Type-Options": "nosniff",
+}
+PAGE_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "Cache-Control": "no-cache",
+    "X-Content-Type-Options": "nosniff",
+}
+CONTENT_TYPES = {
+    ".js": "text/javascript",
+    ".mjs": "text/javascript",
+    ".css": "text/css",
+    ".html": "text/html",
+    ".json": "application/json",
+    ".map": "application/json",
+    ".svg": "image/svg+xml",
+    ".txt": "text/plain",
+    ".woff2": "font/woff2",
+}
+_TEXT_TYPES = ("text/", "application/json", "image/svg+xml", "application/javascript")
+_FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+_PROCEDURE_ID = re.compile(r"^[a-z0-9-]{1,100}$")
+
+NOT_FOUND = "Không tìm thấy nội dung Anh/Chị yêu cầu ạ."
+POST_ONLY = "Địa chỉ này chỉ nhận đánh giá gửi bằng POST ạ."
+PAGE_NOT_FOUND = (
+    "Không tìm thấy thủ tục",
+    "Xin lỗi, không có danh sách giấy tờ cho địa chỉ này. Anh/Chị vui lòng hỏi lại trợ lý "
+    "tên thủ tục để nhận đường dẫn mới.",
+)
+PAGE_UNAVAILABLE = (
+    "Chưa xem được danh sách",
+    "Xin lỗi, hệ thống đang gặp sự cố nên chưa mở được danh sách giấy tờ. "
+    "Anh/Chị vui lòng thử lại sau ít phút.",
+)
+
+
+def content_type(name: str) -> str:
+    """Content-Type of a static file, with charset=utf-8 for text."""
+    suffix = Path(name).suffix.lower()
+    kind = CONTENT_TYPES.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return f"{kind}; charset=utf-8" if kind.startswith(_TEXT_TYPES) else kind
+
+
+def static_file(folder: Path, name: str) -> Path | None:
+    """The file ``name`` when it is a regular, visible file directly in ``folder`` (the folder's
+    listing is the whitelist, read on each request), else None."""
+    if not _FILE_NAME.match(name):
+        return None
+    try:
+        with os.scandir(folder) as entries:
+            found = next((e for e in entries if e.name == name), None)
+    except OSError:
+        return None
+    if found is None or not found.is_file(follow_symlinks=False):
+        return None
+    return Path(found.path)
+
+
+@lru_cache(maxsize=8)
+def _repository(url: str) -> Repository:
+    return Repository(url)
+
+
+@lru_cache(maxsize=256)
+def _checklist(url: str, procedure_id: str, revision: int) -> str | None:
+    repo = _repository(url)
+    procedure = repo.get_procedure(procedure_id)
+    if procedure is None:
+        return None
+    ids = {item["document"] for group in procedure["documents"] for item in group["items"]}
+    glossary = {doc_id: repo.get_document(doc_id) or {} for doc_id in sorted(ids)}
+    return render_checklist(procedure, glossary)
+
+
+def checklist_page(url: str, procedure_id: str) -> str | None:
+    """The checklist page of a published procedure, or None (blocking: run it in an executor)."""
+    return _checklist(url, procedure_id, _repository(url).revision())
+
+
+def save_feedback(url: str, session_id: str, kind: str, rating: str, **texts: str | None) -> int:
+    """Store one rating from the widget (blocking: run it in an executor)."""
+    return _repository(url).record_feedback(
+        session_id, kind, rating, channel="widget", max_per_session=MAX_PER_SESSION, **texts
+    )
+
+
+def _json(body: dict[str, str], status: int = 200, **headers: str) -> HTTPResponse:
+    return response.json(body, status=status, headers={**CORS, **headers}, ensure_ascii=False)
+
+
+def _error(status: int, message: str, **headers: str) -> HTTPResponse:
+    return _json({"error": message}, status, **headers)
+
+
+def _page(status: int, title_and_text: tuple[str, str]) -> HTTPResponse:
+    return response.html(message_page(*title_and_text), status=status, headers=PAGE_HEADERS)
+
+
+async def _blocking(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    return await asyncio.get_running_loop().run_in_executor(
+        None, partial(function, *args, **kwargs)
+    )
+
+
+class WidgetInput(InputChannel):
+    """The widget's files, its printable checklist and its feedback; no chat messages."""
+
+    @classmethod
+    def name(cls) -> str:
+        """URL prefix: /webhooks/widget."""
+        return "widget"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> WidgetInput:
+        """``static_dir`` (optional, relative to the project) replaces bot/web/static."""
+        return cls(static_dir=(credentials or {}).get("static_dir"))
+
+    def __init__(
+        self, static_dir: str | Path | None = None, kb_database_url: str | None = None
+    ) -> None:
+        self.static_dir = PROJECT_ROOT / static_dir if static_dir else STATIC_DIR
+        self.kb_database_url = kb_database_url or load().kb_database_url
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """The routes; ``on_new_message`` is unused (no messages arrive here)."""
+        widget = Blueprint("widget_webhook", __name__)
+
+        @widget.middleware("request")
+        async def own_cors_headers(request: Request) -> None:
+            # Responses here carry "Access-Control-Allow-Origin: *" themselves. This flag tells
+            # Rasa's CORS layer (sanic-cors, `rasa run --cors`) not to add a second one, which
+            # browsers refuse. Preflight requests (OPTIONS) are left to it.
+            if request.method != "OPTIONS":
+                setattr(request.ctx, SANIC_CORS_EVALUATED, "1")
+
+        @widget.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return _json({"status": "ok"})
+
+        @widget.route("/<name>", methods=["GET"])
+        async def static(request: Request, name: str) -> HTTPResponse:
+            if not name:  # Sanic's router sends "/webhooks/widget/" here, with an empty name
+                return await health(request)
+            path = static_file(self.static_dir, name)
+            if path is None:
+                return _error(404, NOT_FOUND)
+            return await response.file(
+                path, headers=STATIC_HEADERS, mime_type=content_type(path.name)
+            )
+
+        @widget.route("/checklist/<procedure_id>", methods=["GET"])
+        async def checklist(_: Request, procedure_id: str) -> HTTPResponse:
+            if not _PROCEDURE_ID.match(procedure_id):
+                return _page(404, PAGE_NOT_FOUND)
+            try:
+                page = await _blocking(checklist_page, self.kb_database_url, procedure_id)
+            except Exception as error:  # noqa: BLE001 - a page for the citizen, the kind in the log
+                logger.error("checklist %s not rendered: %s", procedure_id, type(error).__name__)
+                return _page(503, PAGE_UNAVAILABLE)
+            if page is None:
+                return _page(404, PAGE_NOT_FOUND)
+            return response.html(page, headers=PAGE_HEADERS)
+
+        @widget.route("/feedback", methods=["POST"])
+        async def feedback(request: Request) -> HTTPResponse:
+            try:
+                entry = parse_feedback(request.body)
+                await _blocking(
+                    save_feedback,
+                    self.kb_database_url,
+                    entry.session_id,
+                    entry.kind,
+                    entry.rating,
+                    comment=entry.comment,
+                    answer=entry.answer,
+                )
+            except FeedbackError as error:
+                return _error(error.status, error.message)
+            except FeedbackLimitReached:
+                return _error(429, TOO_MANY)
+            except Exception as error:  # noqa: BLE001 - the texts stay out of the log
+                logger.error("feedback not stored: %s", type(error).__name__)
+                return _error(503, NOT_SAVED)
+            return _json({"status": "ok"}, 201)
+
+        @widget.route("/feedback", methods=["GET"])
+        async def feedback_opened(_: Request) -> HTTPResponse:
+            return _error(405, POST_ONLY, Allow="POST")
+
+        return widget

@@ -1,0 +1,256 @@
+"""The printable checklist of a procedure (``/webhooks/widget/checklist/<procedure_id>``).
+
+A plain HTML page a citizen opens from the chat and prints, or a helper ticks on paper: the
+documents grouped by case with a ☐ each, then fee, processing time, where to submit, the online
+link, the legal basis, the source and the review date. Facts read as in the chat
+(:mod:`procedure_kb.wording`); a value staff are checking is withheld the same way.
+
+Every text from the knowledge base is escaped. The only script is the print button, allowed by its
+hash in :data:`CONTENT_SECURITY_POLICY`; without JavaScript the page reads and prints the same.
+Pure functions: records in, HTML out.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections.abc import Mapping
+from html import escape
+from typing import Any
+from urllib.parse import quote
+
+from procedure_kb.wording import (
+    CHECKING,
+    Record,
+    case_title,
+    count_text,
+    fee_text,
+    online_text,
+    per_channel,
+    review_sections,
+    sentence,
+    skip_text,
+    submission_lines,
+    time_text,
+)
+
+CHECKLIST_PATH = "/webhooks/widget/checklist"
+HOTLINE = "1800 1096"
+
+_PRINT_SCRIPT = (
+    'var b = document.getElementById("in-danh-sach"); b.hidden = false;'
+    " b.addEventListener('click', function () { window.print(); });"
+)
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+    "form-action 'none'; script-src 'sha256-"
+    + base64.b64encode(hashlib.sha256(_PRINT_SCRIPT.encode()).digest()).decode()
+    + "'"
+)
+
+# Dark text on white, links and button well above WCAG AA (4.5:1); 20px text, 15pt on paper.
+_STYLE = """
+html { font-size: 20px; }
+body { font-family: Arial, "Helvetica Neue", sans-serif; line-height: 1.5; color: #1a1a1a;
+  background: #fff; max-width: 46rem; margin: 0 auto; padding: 1rem 1.25rem 2rem; }
+h1 { font-size: 1.6rem; line-height: 1.25; margin: .25rem 0 .5rem; }
+h2 { font-size: 1.3rem; border-bottom: 2px solid #1a1a1a; padding-bottom: .2rem;
+  margin-top: 1.5rem; }
+h3 { font-size: 1.1rem; margin: 1rem 0 .25rem; }
+a { color: #0b4a8f; overflow-wrap: anywhere; }
+.eyebrow { margin: 0; font-weight: bold; color: #3d3d3d; }
+.meta { margin: 0; color: #3d3d3d; }
+.review { border: 2px solid #8a4b00; background: #fff6e5; color: #3b2500; padding: .5rem .75rem; }
+.print { font: inherit; font-weight: bold; color: #fff; background: #0b4a8f; border: 0;
+  border-radius: .3rem; padding: .45rem 1.1rem; cursor: pointer; }
+.print:focus-visible { outline: 3px solid #1a1a1a; outline-offset: 2px; }
+ul.checklist { list-style: none; padding: 0; margin: 0; }
+ul.checklist > li { display: flex; gap: .6rem; padding: .5rem 0; border-bottom: 1px solid #8c8c8c;
+  break-inside: avoid; }
+.box { font-size: 1.5rem; line-height: 1; flex: none; }
+.doc p { margin: 0; }
+.doc-name { font-weight: bold; }
+.skip { color: #1b5e20; }
+.what { color: #3d3d3d; }
+dt { font-weight: bold; margin-top: .75rem; }
+dd { margin: 0; }
+dd ul { margin: 0; padding-left: 1.2rem; }
+footer { margin-top: 2rem; border-top: 2px solid #1a1a1a; padding-top: .5rem; }
+footer p { margin: .25rem 0; }
+@media print {
+  html { font-size: 15pt; }
+  body { max-width: none; padding: 0; }
+  .no-print { display: none !important; }
+  a { color: #1a1a1a; }
+}
+"""
+
+
+def checklist_url(public_url: str, procedure_id: str) -> str:
+    """The address of the checklist page of ``procedure_id`` on the bot's public URL."""
+    return f"{public_url.rstrip('/')}{CHECKLIST_PATH}/{quote(procedure_id, safe='')}"
+
+
+_URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+def _link(url: str) -> str:
+    return f'<a href="{escape(url)}">{escape(url)}</a>'
+
+
+def _text(value: Any) -> str:
+    """``value`` escaped, with its http(s) addresses as links."""
+    text, out, last = str(value or ""), [], 0
+    for match in _URL.finditer(text):
+        url = match.group(0).rstrip(".,;:)")
+        out += [escape(text[last : match.start()]), _link(url)]
+        last = match.start() + len(url)
+    return "".join(out) + escape(text[last:])
+
+
+def _date(value: Any) -> str:
+    return value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else str(value or "")
+
+
+def _page(title: str, body: str, script: bool = False) -> str:
+    tail = f"<script>{_PRINT_SCRIPT}</script>\n" if script else ""
+    return (
+        '<!doctype html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
+        f"{body}\n{tail}</body>\n</html>\n"
+    )
+
+
+def message_page(title: str, message: str) -> str:
+    """A short page for errors ("not found", "not available"), with the hotline."""
+    body = (
+        f"<main>\n<h1>{escape(title)}</h1>\n<p>{escape(message)}</p>\n"
+        f"<p>Anh/Chị cần hỗ trợ, vui lòng gọi Tổng đài Dịch vụ công "
+        f"<strong>{HOTLINE}</strong> (miễn phí) ạ.</p>\n</main>"
+    )
+    return _page(title, body)
+
+
+def _item(item: Record, glossary: Mapping[str, Record]) -> str:
+    name = escape(str(item.get("name") or item.get("document")))
+    if item.get("template"):
+        name += f" ({escape(str(item['template']))})"
+    parts = [f'<p class="doc-name">{name}</p>']
+    if count_text(item):
+        parts.append(f"<p>Số lượng: {escape(count_text(item))}.</p>")
+    skip = skip_text(item.get("skip_if") or [])
+    if skip:
+        parts.append(f'<p class="skip">{escape(sentence(skip[:1].upper() + skip[1:]))}</p>')
+    if item.get("note"):
+        parts.append(f"<p>{_text(sentence(item['note']))}</p>")
+    entry = glossary.get(str(item.get("document"))) or {}
+    if entry.get("what"):
+        checking = f" ({CHECKING})" if review_sections(entry) & {"what", "*"} else ""
+        parts.append(f'<p class="what">Là gì: {_text(sentence(entry["what"]))}{checking}</p>')
+    return (
+        '<li><span class="box" aria-hidden="true">☐</span>'
+        f'<div class="doc">{"".join(parts)}</div></li>'
+    )
+
+
+def _documents(procedure: Record, glossary: Mapping[str, Record]) -> str:
+    groups = procedure.get("documents") or []
+    if not groups:
+        return "<p>Chưa có danh sách giấy tờ của thủ tục này. Anh/Chị vui lòng hỏi cán bộ ạ.</p>"
+    out = []
+    for index, group in enumerate(groups):
+        heading = case_title(group.get("case"), index, len(groups))
+        if heading:
+            out.append(f"<h3>{escape(heading)}</h3>")
+        items = "\n".join(_item(item, glossary) for item in group.get("items") or [])
+        out.append(f'<ul class="checklist">\n{items}\n</ul>')
+    return "\n".join(out)
+
+
+def _bullets(values: list[str]) -> str:
+    if len(values) == 1:
+        return _text(values[0])
+    return "<ul>" + "".join(f"<li>{_text(value)}</li>" for value in values) + "</ul>"
+
+
+def _facts(procedure: Record) -> str:
+    flagged = review_sections(procedure)
+    ways = procedure.get("submission") or []
+    checking = [sentence(CHECKING[:1].upper() + CHECKING[1:])]
+
+    def fact(section: str, values: list[str]) -> list[str]:
+        return checking if section in flagged else values
+
+    online = online_text(procedure)
+    if procedure.get("online_level") in ("full", "partial") and procedure.get("portal_url"):
+        online += f" Nộp tại: {procedure['portal_url']}"
+    rows = [
+        ("Lệ phí", fact("fee", per_channel(ways, fee_text))),
+        ("Thời gian giải quyết", fact("time", per_channel(ways, time_text))),
+        ("Cơ quan giải quyết", fact("agency", [sentence(procedure.get("agency") or "")])),
+        ("Nơi nộp", submission_lines(procedure)),
+        ("Nộp trực tuyến", fact("online", [online])),
+    ]
+    legal = [
+        sentence(
+            f"{law.get('number')} – {law.get('title')}"
+            + (f" (ngày {_date(law['date'])})" if law.get("date") else "")
+        )
+        for law in procedure.get("legal_basis") or []
+    ]
+    if legal:
+        rows.append(("Căn cứ pháp lý", legal))
+    return (
+        "<dl>\n"
+        + "\n".join(
+            f"<dt>{escape(label)}</dt><dd>{_bullets(values)}</dd>"
+            for label, values in rows
+            if values
+        )
+        + "\n</dl>"
+    )
+
+
+def render_checklist(procedure: Record, glossary: Mapping[str, Record]) -> str:
+    """The page for ``procedure``; ``glossary`` maps document ids to glossary entries (their
+    explanation is shown under each document when there is one)."""
+    name = str(procedure.get("name") or procedure.get("id"))
+    source = str(procedure.get("source") or "")
+    code = (
+        f'<p class="meta">Mã thủ tục: {escape(str(procedure["code"]))}</p>\n'
+        if procedure.get("code")
+        else ""
+    )
+    review = ""
+    if procedure.get("needs_review"):
+        where = f" Anh/Chị xem thông tin chính thức tại: {_text(source)}" if source else ""
+        review = (
+            '<p class="review" role="note"><strong>Lưu ý:</strong> cán bộ đang kiểm tra lại '
+            f"một số thông tin của thủ tục này.{where}</p>\n"
+        )
+    body = (
+        "<header>\n"
+        '<p class="eyebrow">Danh sách giấy tờ cần chuẩn bị</p>\n'
+        f"<h1>{escape(name)}</h1>\n{code}"
+        '<p class="no-print"><button type="button" id="in-danh-sach" class="print" hidden>'
+        "In danh sách</button></p>\n"
+        '<noscript><p class="no-print">Để in, Anh/Chị dùng lệnh In của trình duyệt '
+        "(Ctrl+P).</p></noscript>\n"
+        "</header>\n<main>\n"
+        f"{review}"
+        f"<section>\n<h2>Giấy tờ cần chuẩn bị</h2>\n{_documents(procedure, glossary)}\n</section>\n"
+        f"<section>\n<h2>Thông tin thủ tục</h2>\n{_facts(procedure)}\n</section>\n"
+        "</main>\n<footer>\n"
+        + (f"<p>Nguồn: {_text(source)}</p>\n" if source else "")
+        + (
+            f"<p>Thông tin cập nhật ngày {escape(_date(procedure['reviewed_at']))}.</p>\n"
+            if procedure.get("reviewed_at")
+            else ""
+        )
+        + f"<p>Cần hỗ trợ, Anh/Chị gọi Tổng đài Dịch vụ công <strong>{HOTLINE}</strong> "
+        "(miễn phí).</p>\n"
+        "<p>In từ Trợ lý Dịch vụ công.</p>\n</footer>"
+    )
+    return _page(f"Danh sách giấy tờ – {name}", body, script=True)
