@@ -117,8 +117,8 @@ def test_unanswered_questions_are_cleaned_and_masked(repo: Repository) -> None:
     repo.record_unanswered("   ", "sender-1", None)
     repo.record_unanswered("😀\x00 thủ tục " + "a" * 5000, None, None)
     stored = repo.list_unanswered()
-    assert [q["text"][:20] for q in stored] == ["😀 thủ tục aaaaaaaaaa", "Số của tôi là ******"]
-    assert stored[1]["text"] == "Số của tôi là *******678, CCCD *********567 ạ"
+    assert [q["text"][:20] for q in stored] == ["😀 thủ tục aaaaaaaaaa", "Số của tôi là 091***"]
+    assert stored[1]["text"] == "Số của tôi là 091*******, CCCD *********567 ạ"
     assert len(stored[0]["text"]) == 2000
     assert stored[1]["sender_id"] == "sender-1" and stored[1]["intent"] == "ask_x"
     assert not stored[0]["handled"] and stored[0]["created_at"] is not None
@@ -213,7 +213,7 @@ def test_phone_numbers(raw: str, expected: str) -> None:
 def test_stored_questions_mask_phone_and_id_numbers_but_keep_short_numbers(repo) -> None:
     repo.record_unanswered("năm 2025, mã 12345, ngày 20-11-2025, hồ sơ H29-240115-0001", "a", None)
     repo.record_unanswered("gọi 0987654321 hoặc 0987.654.321, căn cước 001.085.012.345", "b", None)
-    kept, masked = (row["text"] for row in repo.list_unanswered())
+    masked, kept = (row["text"] for row in repo.list_unanswered())  # newest first
     assert kept == "năm 2025, mã 12345, ngày 20-11-2025, hồ sơ H29-240115-0001"
     # The last four phone digits are a verification factor: never kept.
     assert "4321" not in masked and "321" not in masked and "0123" not in masked

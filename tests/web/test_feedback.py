@@ -89,7 +89,7 @@ def test_answer_rating_is_stored_with_numbers_masked(server: Server, repo: Repos
         "down",
         None,
     )
-    assert row["answer"] == "Lệ phí: miễn phí. Gọi *******678 hoặc CCCD *********345 nhé."
+    assert row["answer"] == "Lệ phí: miễn phí. Gọi 091******* hoặc CCCD *********345 nhé."
     assert abs(row["created_at"] - datetime.now(timezone.utc).replace(tzinfo=None)) < timedelta(
         minutes=5
     )
@@ -101,7 +101,7 @@ def test_session_rating_comment_is_cleaned_and_masked(server: Server, repo: Repo
     body = {"session_id": sid, "kind": "session", "rating": "satisfied", "comment": comment}
     assert post(server, body).status_code == 201
     (row,) = stored(repo, sid)
-    assert row["comment"] == "Rất tốt , cảm ơn! [31m Số tôi +********678"
+    assert row["comment"] == "Rất tốt , cảm ơn! [31m Số tôi 091*******"
     assert "912" not in row["comment"] and row["answer"] is None
 
 
@@ -167,7 +167,8 @@ def test_a_long_answer_is_cut_after_masking(server: Server, repo: Repository) ->
     body = {"session_id": sid, "kind": "answer", "rating": "up", "answer": answer}
     assert post(server, body).status_code == 201
     (row,) = stored(repo, sid)
-    assert len(row["answer"]) == 2000 and row["answer"].endswith(" ****")
+    # Masked before the cut: no digit of the number's tail survives.
+    assert len(row["answer"]) == 2000 and row["answer"].endswith(" 091*")
     assert "0912" not in row["answer"]
 
 
@@ -236,7 +237,7 @@ def test_cli_prints_the_latest_feedback_and_the_summary(db: str, repo: Repositor
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines()
     assert "session satisfied" in " ".join(lines[0].split())
-    assert lines[0].endswith("Dễ dùng, gọi *******321") and sid[:16] in lines[0]
+    assert lines[0].endswith("Dễ dùng, gọi 098*******") and sid[:16] in lines[0]
     assert all(" answer " not in line for line in lines[:-2])
     summary = repo.feedback_summary()
     assert lines[-2:] == [

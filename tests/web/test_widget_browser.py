@@ -140,6 +140,7 @@ def test_printable_checklist_opens_from_the_answer(page: Page, web_stack, steps)
     checklist.wait_for_load_state()
     expect(checklist.locator("h1")).to_contain_text(re.compile("khai sinh", re.IGNORECASE))
     assert "☐" in checklist.locator("body").inner_text()
+    assert checklist.evaluate(CONTRAST, "body") == []
     steps.shot("checklist", page=checklist)
     checklist.emulate_media(media="print")
     steps.shot("checklist-print", page=checklist)
@@ -246,7 +247,7 @@ def test_keyboard_only_use_with_visible_focus(page: Page, web_stack, steps):
 
 
 CONTRAST = """
-() => {
+(rootSelector) => {
   const parse = c => (c.match(/[\\d.]+/g) || []).map(Number);
   const lum = ([r, g, b]) => {
     const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
@@ -260,7 +261,7 @@ CONTRAST = """
     return [255, 255, 255];
   };
   const failures = [];
-  const root = document.getElementById('tldvc-root');
+  const root = document.querySelector(rootSelector);
   for (const el of root.querySelectorAll('*')) {
     const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
     const box = el.getBoundingClientRect();
@@ -292,10 +293,10 @@ def test_aria_roles_labels_and_contrast(page: Page, web_stack, steps):
         ".map(e => e.className)"
     )
     assert unlabeled == []
-    assert page.evaluate(CONTRAST) == []
+    assert page.evaluate(CONTRAST, "#tldvc-root") == []
     page.locator("button.tldvc-large").click()
     steps.shot("large-mode-contrast")
-    assert page.evaluate(CONTRAST) == []
+    assert page.evaluate(CONTRAST, "#tldvc-root") == []
 
 
 FAKE_VIETNAMESE_VOICE = """
