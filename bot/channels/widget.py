@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import mimetypes
-import os
 import re
 from collections.abc import Awaitable, Callable
 from functools import lru_cache, partial
@@ -31,7 +30,7 @@ from sanic.response import HTTPResponse
 from sanic_cors.core import SANIC_CORS_EVALUATED
 
 from bot.settings import PROJECT_ROOT, load
-from bot.web import STATIC_DIR
+from bot.web import STATIC_DIR, file_in_folder
 from bot.web.checklist import CONTENT_SECURITY_POLICY, message_page, render_checklist
 from bot.web.feedback import MAX_PER_SESSION, NOT_SAVED, TOO_MANY, FeedbackError, parse_feedback
 from procedure_kb.repository import FeedbackLimitReached, Repository
@@ -61,7 +60,6 @@ CONTENT_TYPES = {
     ".woff2": "font/woff2",
 }
 _TEXT_TYPES = ("text/", "application/json", "image/svg+xml", "application/javascript")
-_FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _PROCEDURE_ID = re.compile(r"^[a-z0-9-]{1,100}$")
 
 NOT_FOUND = "Không tìm thấy nội dung Anh/Chị yêu cầu ạ."
@@ -83,21 +81,6 @@ def content_type(name: str) -> str:
     suffix = Path(name).suffix.lower()
     kind = CONTENT_TYPES.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
     return f"{kind}; charset=utf-8" if kind.startswith(_TEXT_TYPES) else kind
-
-
-def static_file(folder: Path, name: str) -> Path | None:
-    """The file ``name`` when it is a regular, visible file directly in ``folder`` (the folder's
-    listing is the whitelist, read on each request), else None."""
-    if not _FILE_NAME.match(name):
-        return None
-    try:
-        with os.scandir(folder) as entries:
-            found = next((e for e in entries if e.name == name), None)
-    except OSError:
-        return None
-    if found is None or not found.is_file(follow_symlinks=False):
-        return None
-    return Path(found.path)
 
 
 @lru_cache(maxsize=8)
@@ -185,7 +168,7 @@ class WidgetInput(InputChannel):
         async def static(request: Request, name: str) -> HTTPResponse:
             if not name:  # Sanic's router sends "/webhooks/widget/" here, with an empty name
                 return await health(request)
-            path = static_file(self.static_dir, name)
+            path = file_in_folder(self.static_dir, name)
             if path is None:
                 return _error(404, NOT_FOUND)
             return await response.file(

@@ -12,8 +12,6 @@ sub-folders. SIGTERM and Ctrl-C stop it cleanly.
 from __future__ import annotations
 
 import mimetypes
-import os
-import re
 import signal
 import sys
 import threading
@@ -23,10 +21,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from bot.settings import Settings, load
-from bot.web import DEMO_DIR
+from bot.web import DEMO_DIR, file_in_folder
 
 PLACEHOLDER = b"{{SERVER_URL}}"
-_FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _TEXT_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml")
 NOT_FOUND_PAGE = (
     '<!doctype html>\n<html lang="vi"><head><meta charset="utf-8">'
@@ -34,20 +31,6 @@ NOT_FOUND_PAGE = (
     "<body><h1>Không tìm thấy trang</h1><p>Xin lỗi, không có trang này. "
     'Anh/Chị vui lòng quay lại <a href="/">trang chủ</a> ạ.</p></body></html>\n'
 ).encode()
-
-
-def demo_file(folder: Path, name: str) -> Path | None:
-    """The file ``name`` when it is a regular, visible file directly in ``folder``, else None."""
-    if not _FILE_NAME.match(name):
-        return None
-    try:
-        with os.scandir(folder) as entries:
-            found = next((e for e in entries if e.name == name), None)
-    except OSError:
-        return None
-    if found is None or not found.is_file(follow_symlinks=False):
-        return None
-    return Path(found.path)
 
 
 def content_type(name: str) -> str:
@@ -86,7 +69,7 @@ class DemoHandler(BaseHTTPRequestHandler):
         if path == "/health":
             self._send(200, "text/plain; charset=utf-8", b"ok", with_body)
             return
-        found = demo_file(self.folder, "index.html" if path == "/" else path[1:])
+        found = file_in_folder(self.folder, "index.html" if path == "/" else path[1:])
         if found is None:
             self._send(404, "text/html; charset=utf-8", NOT_FOUND_PAGE, with_body)
             return
