@@ -10,7 +10,6 @@ Debian's Chromium (``scripts/chromium.sh``). Prints JSON; docs/widget.md reports
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import statistics
 import time
@@ -31,11 +30,19 @@ ASSETS = ["widget.js", "widget.css", "socket.io.min.js"]
 
 
 def asset_sizes(bot_url: str) -> dict[str, dict[str, int]]:
-    """Bytes of each widget file as served, raw and gzip-compressed."""
+    """Bytes of each widget file as sent to a browser that does not / does accept gzip."""
     sizes = {}
     for name in ASSETS:
-        body = requests.get(f"{bot_url}/webhooks/widget/{name}", timeout=10).content
-        sizes[name] = {"bytes": len(body), "gzip_bytes": len(gzip.compress(body))}
+        sent = {}
+        for accept in ("identity", "gzip"):
+            response = requests.get(
+                f"{bot_url}/webhooks/widget/{name}",
+                headers={"Accept-Encoding": accept},
+                stream=True,
+                timeout=10,
+            )
+            sent[accept] = len(response.raw.read(decode_content=False))
+        sizes[name] = {"bytes": sent["identity"], "gzip_bytes_sent": sent["gzip"]}
     return sizes
 
 

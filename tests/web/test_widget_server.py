@@ -8,6 +8,7 @@ with the metadata it arrived with, so the socket.io test sees what the dossier l
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import json
 import os
@@ -176,6 +177,27 @@ def test_static_files_are_served_with_type_cache_and_one_cors_header(
     assert response.headers["Cache-Control"] == "public, max-age=300"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert one_header(response, "Access-Control-Allow-Origin") == "*"
+
+
+@pytest.mark.parametrize(
+    ("accept", "encoding"), [("gzip, deflate, br", "gzip"), ("identity", None), ("", None)]
+)
+def test_text_files_are_gzipped_when_the_browser_accepts_it(
+    server: Server, accept: str, encoding: str | None
+) -> None:
+    def fetch(name: str) -> tuple[requests.Response, bytes]:
+        response = requests.get(
+            f"{server.widget}/{name}", headers={"Accept-Encoding": accept}, stream=True, timeout=10
+        )
+        return response, response.raw.read(decode_content=False)  # the bytes as sent
+
+    response, body = fetch("widget.js")
+    assert response.status_code == 200
+    assert response.headers.get("Content-Encoding") == encoding
+    assert response.headers["Vary"] == "Accept-Encoding"
+    assert (gzip.decompress(body) if encoding else body) == WIDGET_JS
+    image, _ = fetch("logo.png")
+    assert image.headers.get("Content-Encoding") is None  # already compressed formats stay as is
 
 
 @pytest.mark.parametrize(
