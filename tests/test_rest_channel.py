@@ -86,6 +86,13 @@ def test_bad_input_gets_a_clear_vietnamese_reply_and_no_server_error(rest_url, m
     assert "Traceback" not in texts(replies)
 
 
+def test_restart_is_silent_and_the_conversation_goes_on(rest_url):
+    say(rest_url, "rest-restart", "lệ phí làm hộ chiếu bao nhiêu")
+    assert say(rest_url, "rest-restart", "/restart") == []  # no apology: nothing failed
+    replies = say(rest_url, "rest-restart", "xin chào")
+    assert "Trợ lý Dịch vụ công" in texts(replies)
+
+
 def test_non_string_message_is_rejected_without_server_error(rest_url):
     response = requests.post(rest_url, json={"sender": "x", "message": 12345}, timeout=60)
     assert response.status_code < 500

@@ -16,6 +16,8 @@ logger = logging.getLogger(__name__)
 # Longer messages are cut: the question is nearly always near the start,
 # and NLU cost grows with length.
 MAX_MESSAGE_CHARS = 1000
+# Commands Rasa carries out without a reply (the widget's "Bắt đầu lại" sends /restart).
+SILENT_COMMANDS = frozenset({"/restart"})
 _MEANINGFUL = re.compile(r"[^\W_]", re.UNICODE)
 EMPTY_REPLY = (
     "Anh/Chị chưa nhập nội dung câu hỏi. Anh/Chị vui lòng gõ câu hỏi bằng chữ, "
@@ -73,7 +75,8 @@ def guard(
         # Every turn of this assistant answers something. Silence means a part behind Rasa failed
         # (Rasa logs an unreachable action server and carries on), so apologise instead.
         channel = message.output_channel
-        if type(channel) is CollectingOutputChannel and not channel.messages:
+        silent = message.text.strip() in SILENT_COMMANDS
+        if type(channel) is CollectingOutputChannel and not channel.messages and not silent:
             await channel.send_text_message(message.sender_id, ERROR_REPLY)
         return result
 

@@ -196,6 +196,13 @@ def test_falls_back_to_rest_when_socketio_is_unavailable(page: Page, web_stack, 
     expect(page.locator(BOT).last).to_be_visible()
     assert "hộ chiếu" in " ".join(page.locator(BOT).all_inner_texts()).lower()
     steps.shot("rest-fallback")
+    page.locator("button.tldvc-restart").click()
+    page.locator("button.tldvc-confirm-yes").click()
+    expect(page.locator(USER)).to_have_count(0)
+    expect(page.locator(BOT).first).to_contain_text("Trợ lý Dịch vụ công", timeout=60_000)
+    page.wait_for_timeout(1500)
+    assert "sự cố" not in " ".join(page.locator(BOT).all_inner_texts())
+    steps.shot("rest-started-over")
 
 
 def test_reconnects_after_a_network_loss_and_tells_the_user(page: Page, web_stack, steps):
