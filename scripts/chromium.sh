@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Headless Chromium for the browser tests: Debian's package, installed when missing.
+# Headless Chromium for the browser tests: Debian's package, installed when missing, with a colour
+# emoji font (the widget and the demo page use a few emoji, as phones show them).
 #
-#   scripts/chromium.sh    install Debian's chromium if needed; print the executable's path as the
-#                          last line of stdout (exit 1 when it cannot be installed)
+#   scripts/chromium.sh    install Debian's chromium (and fonts-noto-color-emoji) if needed; print
+#                          the executable's path as the last line of stdout (exit 1 when it cannot
+#                          be installed)
 #
 # Playwright (a Python package in the dev dependencies) drives this browser; it never downloads a
 # browser of its own. CHROMIUM_PATH overrides the executable.
@@ -20,7 +22,8 @@ find_chromium() {
   return 1
 }
 
-if path="$(find_chromium)"; then
+EMOJI_FONT=/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf
+if path="$(find_chromium)" && { [ -f "$EMOJI_FONT" ] || [ "$(id -u)" -ne 0 ]; }; then
   echo "$path"
   exit 0
 fi
@@ -28,8 +31,8 @@ if [ "$(id -u)" -ne 0 ]; then
   say "Chromium is not installed and installing it needs root (apt-get install chromium)"
   exit 1
 fi
-say "installing chromium with apt-get"
+say "installing chromium and fonts-noto-color-emoji with apt-get"
 apt-get update -qq >&2
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji >&2
 path="$(find_chromium)" || { say "apt-get installed chromium but no executable was found"; exit 1; }
 echo "$path"
