@@ -73,7 +73,7 @@ def commands(settings: Settings, model: Path) -> list[tuple[str, list[str], str]
                 "--port",
                 str(settings.rasa_port),
                 "--cors",
-                "*",
+                *settings.cors_origins,
                 "--credentials",
                 str(PROJECT_ROOT / "credentials.yml"),
                 "--endpoints",

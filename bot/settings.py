@@ -27,6 +27,7 @@ class Settings:
     actions_port: int
     web_port: int
     public_url: str
+    cors_origins: tuple[str, ...]
     kb_database_url: str
     state_database_url: str
     onestop_url: str
@@ -55,6 +56,7 @@ def load(env: dict[str, str] | None = None) -> Settings:
         actions_port=int(env.get("ACTIONS_PORT", "5055")),
         web_port=int(env.get("WEB_PORT", "5080")),
         public_url=(env.get("PUBLIC_URL") or f"http://{host}:{rasa_port}").rstrip("/"),
+        cors_origins=tuple(env.get("CORS_ORIGINS", "*").split()) or ("*",),
         kb_database_url=env.get("KB_DATABASE_URL", _sqlite("kb.sqlite3")),
         state_database_url=env.get("STATE_DATABASE_URL", _sqlite("state.sqlite3")),
         onestop_url=env.get("ONESTOP_URL", f"http://{host}:{onestop_port}"),

@@ -112,6 +112,25 @@ def test_settings_public_url_and_web_port() -> None:
     assert load({"PUBLIC_URL": ""}).public_url == "http://127.0.0.1:5005"
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, ["*"]),
+        (
+            "https://dvc.tinh.gov.vn  https://tinh.gov.vn",
+            ["https://dvc.tinh.gov.vn", "https://tinh.gov.vn"],
+        ),
+        ("  ", ["*"]),
+    ],
+)
+def test_rasa_gets_the_configured_cors_origins(value: str | None, expected: list[str]) -> None:
+    settings = load({} if value is None else {"CORS_ORIGINS": value})
+    rasa = next(argv for name, argv, _ in commands(settings, Path("m.tar.gz")) if "--model" in argv)
+    start = rasa.index("--cors") + 1
+    assert rasa[start : start + len(expected)] == expected
+    assert rasa[start + len(expected)].startswith("--")
+
+
 def test_run_starts_the_demo_server_last_and_waits_for_its_health() -> None:
     settings = load({"WEB_PORT": "6081"})
     name, argv, health = commands(settings, Path("model.tar.gz"))[-1]
