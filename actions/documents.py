@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import kb, turns
@@ -30,16 +30,11 @@ def context_procedure(tracker: Tracker) -> dict[str, Any] | None:
     return repo.get_procedure(topic) if topic else None
 
 
-class ActionExplainDocument(Action):
+class ActionExplainDocument(kb.KnowledgeBaseAction):
     """Explain one document from the glossary."""
 
     def name(self) -> str:
         return "action_explain_document"
-
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        return kb.answer_safely(dispatcher, lambda: self.answer(dispatcher, tracker))
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         procedure = context_procedure(tracker)

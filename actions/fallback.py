@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import kb, turns
@@ -30,16 +30,11 @@ def _sure(resolution: Any) -> bool:
     )
 
 
-class ActionFallback(Action):
+class ActionFallback(kb.KnowledgeBaseAction):
     """Answer from the knowledge base if possible, else a short reply and a failed turn."""
 
     def name(self) -> str:
         return "action_fallback"
-
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        return kb.answer_safely(dispatcher, lambda: self.answer(dispatcher, tracker))
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         intent = intent_of(tracker)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import kb, turns
@@ -29,16 +29,11 @@ def answer_faq(dispatcher: CollectingDispatcher, faq_id: str) -> list[dict[str, 
     return turns.answered()
 
 
-class ActionAnswerFaq(Action):
+class ActionAnswerFaq(kb.KnowledgeBaseAction):
     """Answer a question about the portal or the service from the FAQ store."""
 
     def name(self) -> str:
         return "action_answer_faq"
-
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        return kb.answer_safely(dispatcher, lambda: self.answer(dispatcher, tracker))
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         message = tracker.latest_message

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -164,7 +164,7 @@ def parse_phone(text: str | None) -> str | None:
 # --- actions ------------------------------------------------------------------------------------
 
 
-class ActionHumanHandoff(Action):
+class ActionHumanHandoff(kb.KnowledgeBaseAction):
     """Who to contact now; outside office hours, offer a callback."""
 
     def __init__(self, clock: Clock | None = None, office_file: Path = OFFICE_FILE) -> None:
@@ -173,11 +173,6 @@ class ActionHumanHandoff(Action):
 
     def name(self) -> str:
         return "action_human_handoff"
-
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        return kb.answer_safely(dispatcher, lambda: self.answer(dispatcher, tracker))
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         office = load_office(self.office_file)
@@ -276,7 +271,7 @@ def callback_reason(tracker: Tracker) -> str:
     return "; ".join(p for p in parts if p)[:MAX_REASON] or "Yêu cầu gặp cán bộ"
 
 
-class ActionSaveCallback(Action):
+class ActionSaveCallback(kb.KnowledgeBaseAction):
     """Store a consented callback request for staff; only the masked number is ever shown."""
 
     def __init__(self, clock: Clock | None = None, office_file: Path = OFFICE_FILE) -> None:
@@ -290,7 +285,7 @@ class ActionSaveCallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         cleared = [SlotSet(PHONE_SLOT, None), SlotSet(CONSENT_SLOT, None)]
-        return kb.answer_safely(dispatcher, lambda: self.answer(dispatcher, tracker)) + cleared
+        return super().run(dispatcher, tracker, domain) + cleared
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         office = load_office(self.office_file)

@@ -9,10 +9,14 @@ conversation state lives in slots, requests for staff live in the database.
 from __future__ import annotations
 
 import logging
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from functools import lru_cache
 from traceback import format_exc
 from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions.formatting import SYSTEM_ERROR
 from bot.settings import load
@@ -59,6 +63,20 @@ def answer_safely(
         )
         dispatcher.utter_message(text=SYSTEM_ERROR)
         return []
+
+
+class KnowledgeBaseAction(Action, ABC):
+    """An action whose body, :meth:`answer`, reads the knowledge base; a failure is answered with a
+    short apology instead of an error (:func:`answer_safely`)."""
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        return answer_safely(dispatcher, lambda: self.answer(dispatcher, tracker))
+
+    @abstractmethod
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+        """The reply and its events (abstract, so the action server does not register this base)."""
 
 
 def warm_up() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -25,7 +25,6 @@ from actions.formatting import (
 from actions.resolution import choose_faq, choose_procedure, entity_values, usable_text
 from bot.settings import load
 from bot.web.checklist import checklist_url
-from procedure_kb.privacy import scrub
 
 TOPIC_SLOT = "procedure_id"
 # Offered as examples when a question names no procedure at all.
@@ -62,19 +61,14 @@ def record_unanswered(tracker: Tracker, intent: str | None) -> None:
     """Keep the question for staff (numbers masked); button payloads and empty text are skipped."""
     text = usable_text(tracker.latest_message.get("text"))
     if text:
-        kb.repository().record_unanswered(scrub(text), tracker.sender_id, intent or None)
+        kb.repository().record_unanswered(text, tracker.sender_id, intent or None)
 
 
-class ActionAnswerProcedure(Action):
+class ActionAnswerProcedure(kb.KnowledgeBaseAction):
     """Answer a question about a procedure from the knowledge base."""
 
     def name(self) -> str:
         return "action_answer_procedure"
-
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        return kb.answer_safely(dispatcher, lambda: self.answer(dispatcher, tracker))
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         intent = intent_of(tracker)
