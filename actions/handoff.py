@@ -15,11 +15,9 @@ import logging
 import re
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta, timezone
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -36,13 +34,13 @@ from actions.formatting import (
     handoff_answer,
     send,
 )
+from procedure_kb.office import OFFICE_FILE, load_office
 from procedure_kb.privacy import mask_phone, scrub
 from procedure_kb.text import normalize
 from procedure_kb.working_days import default_calendar, is_working_day
 
 logger = logging.getLogger(__name__)
 
-OFFICE_FILE = Path(__file__).resolve().parent.parent / "procedure_kb" / "data" / "office.yml"
 Clock = Callable[[], datetime]
 
 COMMUNE_SLOT = "commune"
@@ -63,16 +61,6 @@ _NUMBER_RUN = re.compile(r"\+?\d[\d\s.\-()]*\d")
 
 
 # --- office data and clock ----------------------------------------------------------------------
-
-
-def load_office(path: Path = OFFICE_FILE) -> dict[str, Any]:
-    """office.yml as a dict, re-read when the file changes (staff edit it without a restart)."""
-    return _read_office(str(path), path.stat().st_mtime_ns)
-
-
-@lru_cache(maxsize=4)
-def _read_office(path: str, mtime: int) -> dict[str, Any]:
-    return yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
 
 
 def office_timezone(office: dict[str, Any]) -> timezone:

@@ -34,6 +34,7 @@ from bot.settings import PROJECT_ROOT, load
 from bot.web import STATIC_DIR, file_in_folder
 from bot.web.checklist import CONTENT_SECURITY_POLICY, message_page, render_checklist
 from bot.web.feedback import MAX_PER_SESSION, NOT_SAVED, TOO_MANY, FeedbackError, parse_feedback
+from procedure_kb.office import national_hotline
 from procedure_kb.repository import FeedbackLimitReached, Repository
 
 logger = logging.getLogger(__name__)
@@ -100,19 +101,19 @@ def _repository(url: str) -> Repository:
 
 
 @lru_cache(maxsize=256)
-def _checklist(url: str, procedure_id: str, revision: int) -> str | None:
+def _checklist(url: str, procedure_id: str, revision: int, hotline: str) -> str | None:
     repo = _repository(url)
     procedure = repo.get_procedure(procedure_id)
     if procedure is None:
         return None
     ids = {item["document"] for group in procedure["documents"] for item in group["items"]}
     glossary = {doc_id: repo.get_document(doc_id) or {} for doc_id in sorted(ids)}
-    return render_checklist(procedure, glossary)
+    return render_checklist(procedure, glossary, hotline)
 
 
 def checklist_page(url: str, procedure_id: str) -> str | None:
     """The checklist page of a published procedure, or None (blocking: run it in an executor)."""
-    return _checklist(url, procedure_id, _repository(url).revision())
+    return _checklist(url, procedure_id, _repository(url).revision(), national_hotline())
 
 
 def save_feedback(url: str, session_id: str, kind: str, rating: str, **texts: str | None) -> int:

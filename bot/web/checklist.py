@@ -20,6 +20,7 @@ from html import escape
 from typing import Any
 from urllib.parse import quote
 
+from procedure_kb.office import national_hotline
 from procedure_kb.wording import (
     CHECKING,
     Record,
@@ -36,7 +37,6 @@ from procedure_kb.wording import (
 )
 
 CHECKLIST_PATH = "/webhooks/widget/checklist"
-HOTLINE = "1800 1096"
 
 _PRINT_SCRIPT = (
     'var b = document.getElementById("in-danh-sach"); b.hidden = false;'
@@ -125,10 +125,11 @@ def _page(title: str, body: str, script: bool = False) -> str:
 
 def message_page(title: str, message: str) -> str:
     """A short page for errors ("not found", "not available"), with the hotline."""
+    hotline = escape(national_hotline())
     body = (
         f"<main>\n<h1>{escape(title)}</h1>\n<p>{escape(message)}</p>\n"
         f"<p>Anh/Chị cần hỗ trợ, vui lòng gọi Tổng đài Dịch vụ công "
-        f"<strong>{HOTLINE}</strong> (miễn phí) ạ.</p>\n</main>"
+        f"<strong>{hotline}</strong> (miễn phí) ạ.</p>\n</main>"
     )
     return _page(title, body)
 
@@ -213,9 +214,9 @@ def _facts(procedure: Record) -> str:
     )
 
 
-def render_checklist(procedure: Record, glossary: Mapping[str, Record]) -> str:
+def render_checklist(procedure: Record, glossary: Mapping[str, Record], hotline: str) -> str:
     """The page for ``procedure``; ``glossary`` maps document ids to glossary entries (their
-    explanation is shown under each document when there is one)."""
+    explanation is shown under each document when there is one); ``hotline`` goes in the footer."""
     name = str(procedure.get("name") or procedure.get("id"))
     source = str(procedure.get("source") or "")
     code = (
@@ -249,7 +250,7 @@ def render_checklist(procedure: Record, glossary: Mapping[str, Record]) -> str:
             if procedure.get("reviewed_at")
             else ""
         )
-        + f"<p>Cần hỗ trợ, Anh/Chị gọi Tổng đài Dịch vụ công <strong>{HOTLINE}</strong> "
+        + f"<p>Cần hỗ trợ, Anh/Chị gọi Tổng đài Dịch vụ công <strong>{escape(hotline)}</strong> "
         "(miễn phí).</p>\n"
         "<p>In từ Trợ lý Dịch vụ công.</p>\n</footer>"
     )

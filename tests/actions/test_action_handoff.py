@@ -15,9 +15,9 @@ from actions.handoff import (
     ActionHumanHandoff,
     ActionSaveCallback,
     ValidateCallbackForm,
-    load_office,
     parse_phone,
 )
+from procedure_kb.office import load_office
 from procedure_kb.privacy import mask_phone
 from procedure_kb.working_days import default_calendar
 
