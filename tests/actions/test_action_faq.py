@@ -8,22 +8,7 @@ from harness import entity, make_tracker, run_action
 from actions import formatting
 from actions.faq import ActionAnswerFaq
 from actions.resolution import resolve_faq_id, resolve_procedure_id
-
-CONTRACT_FAQS = [
-    "tao-tai-khoan",
-    "dang-nhap-vneid",
-    "quen-mat-khau",
-    "thanh-toan-truc-tuyen",
-    "nop-ho-so-truc-tuyen",
-    "tra-cuu-ho-so",
-    "bo-sung-ho-so",
-    "nhan-ket-qua",
-    "kho-du-lieu-ca-nhan",
-    "chu-ky-so",
-    "danh-gia-hai-long",
-    "phan-anh-kien-nghi",
-    "ho-tro-truc-tiep",
-]
+from tests.contract import CONTRACT_FAQS
 
 
 def faq_turn(text: str, entities=()):

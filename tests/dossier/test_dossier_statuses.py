@@ -15,6 +15,7 @@ from actions.dossier_actions import (
     ActionDossierStatus,
     ValidateDossierStatusForm,
 )
+from tests.contract import CONTRACT_FAQS
 
 ROOT = Path(__file__).resolve().parents[2]
 NATIONAL = [
@@ -29,21 +30,6 @@ NATIONAL = [
     "Đã xử lý xong",
     "Đã trả kết quả",
 ]
-CONTRACT_FAQS = {
-    "tao-tai-khoan",
-    "dang-nhap-vneid",
-    "quen-mat-khau",
-    "thanh-toan-truc-tuyen",
-    "nop-ho-so-truc-tuyen",
-    "tra-cuu-ho-so",
-    "bo-sung-ho-so",
-    "nhan-ket-qua",
-    "kho-du-lieu-ca-nhan",
-    "chu-ky-so",
-    "danh-gia-hai-long",
-    "phan-anh-kien-nghi",
-    "ho-tro-truc-tiep",
-}
 
 
 def test_the_ten_national_statuses_in_order():
@@ -55,7 +41,7 @@ def test_each_status_explains_meaning_holder_and_next_step():
     for status in STATUSES:
         for text in (status.meaning, status.holder, status.next_step):
             assert len(text) > 15 and text.endswith(".")
-        assert set(status.faq_ids) <= CONTRACT_FAQS
+        assert set(status.faq_ids) <= set(CONTRACT_FAQS)
     by_key = {s.key: s for s in STATUSES}
     assert "bo-sung-ho-so" in by_key["yeu_cau_bo_sung"].faq_ids
     assert "thanh-toan-truc-tuyen" in by_key["yeu_cau_nghia_vu_tai_chinh"].faq_ids
