@@ -9,6 +9,8 @@ RASA := $(VENV)/bin/rasa
 STAMP := $(VENV)/.installed
 CASES ?= ../shared/eval/sample.yml
 OUT ?= results/eval.json
+# Rasa's usage telemetry stays off in every command the project runs (docs/security.md).
+export RASA_TELEMETRY_ENABLED := false
 
 .PHONY: help setup kb nlu-data train run shell actions test lint validate eval bench clean
 

@@ -58,7 +58,10 @@ def answer_procedure(
 
 
 def record_unanswered(tracker: Tracker, intent: str | None) -> None:
-    """Keep the question for staff (numbers masked); button payloads and empty text are skipped."""
+    """Keep the question for staff (numbers masked); button payloads, empty text and anything typed
+    while a form is active (a dossier code, a verification factor, a phone number) are skipped."""
+    if tracker.active_loop_name:
+        return
     text = usable_text(tracker.latest_message.get("text"))
     if text:
         kb.repository().record_unanswered(text, tracker.sender_id, intent or None)

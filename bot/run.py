@@ -17,25 +17,59 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import IO
+
+import yaml
+from sqlalchemy.engine import make_url
 
 from bot.evaluate import latest_model
-from bot.settings import PROJECT_ROOT, VAR_DIR, Settings, load
+from bot.settings import PROJECT_ROOT, VAR_DIR, Settings, load, problems
 
 BIN = Path(sys.executable).parent
 
 
 def endpoints_file(settings: Settings) -> Path:
-    """endpoints.yml as committed, or a copy under var/ pointing at a non-default actions port."""
+    """endpoints.yml as committed, or a copy under var/run/ with a Redis lock store added.
+
+    The committed file names its values as environment variables (the action server's URL and
+    token, the tracker store's URL); :func:`child_environment` sets them for every process.
+    """
     committed = PROJECT_ROOT / "endpoints.yml"
-    text = committed.read_text(encoding="utf-8")
-    default_url = "http://127.0.0.1:5055/webhook"
-    if settings.action_endpoint_url == default_url:
+    if not settings.lock_store_url:
         return committed
-    VAR_DIR.mkdir(exist_ok=True)
-    # One file per actions port: two stacks started at once (tests, demos) must not share one.
-    runtime = VAR_DIR / f"endpoints-{settings.actions_port}.yml"
-    runtime.write_text(text.replace(default_url, settings.action_endpoint_url), encoding="utf-8")
+    lock = make_url(settings.lock_store_url)
+    section = {
+        "lock_store": {
+            "type": "redis",
+            "url": lock.host or "127.0.0.1",
+            "port": lock.port or 6379,
+            "db": int(lock.database or 0),
+            **({"password": lock.password} if lock.password else {}),
+        }
+    }
+    runtime = VAR_DIR / "run" / f"endpoints-{settings.rasa_port}.yml"
+    runtime.parent.mkdir(parents=True, exist_ok=True)
+    text = committed.read_text(encoding="utf-8") + "\n" + yaml.safe_dump(section)
+    fd = os.open(runtime, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
     return runtime
+
+
+def child_environment(settings: Settings, base: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment every started process gets: the project on the path, telemetry off,
+    the values endpoints.yml refers to, and the secrets resolved once here."""
+    env = dict(os.environ if base is None else base)
+    env.update(
+        PYTHONPATH=str(PROJECT_ROOT),
+        RASA_TELEMETRY_ENABLED="false",
+        SANIC_HOST=settings.host,
+        ACTION_ENDPOINT_URL=settings.action_endpoint_url,
+        ACTIONS_TOKEN=settings.actions_token,
+        STATE_SECRET=settings.state_secret,
+        TRACKER_STORE_URL=settings.tracker_store_url,
+    )
+    return env
 
 
 def commands(settings: Settings, model: Path) -> list[tuple[str, list[str], str]]:
@@ -63,19 +97,11 @@ def commands(settings: Settings, model: Path) -> list[tuple[str, list[str], str]
         (
             "máy chủ Rasa",
             [
-                str(BIN / "rasa"),
-                "run",
+                sys.executable,
+                "-m",
+                "bot.rasa_server",
                 "--model",
                 str(model),
-                "--enable-api",
-                "--interface",
-                host,
-                "--port",
-                str(settings.rasa_port),
-                "--cors",
-                *settings.cors_origins,
-                "--credentials",
-                str(PROJECT_ROOT / "credentials.yml"),
                 "--endpoints",
                 str(endpoints_file(settings)),
             ],
@@ -122,17 +148,30 @@ def stop_all(processes: list[subprocess.Popen]) -> None:
 
 
 def start(
-    settings: Settings, model: Path, env: dict[str, str], with_rasa: bool = True
+    settings: Settings,
+    model: Path,
+    env: dict[str, str],
+    with_rasa: bool = True,
+    output: IO[str] | None = None,
 ) -> list[subprocess.Popen]:
     """Start every process (only the sandbox and the action server when ``with_rasa`` is false)
-    and wait until each answers; stop them all if one fails."""
+    and wait until each answers; stop them all if one fails. ``output``: where their logs go
+    (default: this terminal)."""
     processes: list[subprocess.Popen] = []
+    env = child_environment(settings, env)
     wanted = commands(settings, model)
     for name, argv, health in wanted if with_rasa else wanted[:SHELL_BACKGROUND]:
         print(f"Đang khởi động {name}...", flush=True)
         # Own session: a terminal Ctrl-C reaches only this script, which then stops the children
         # in order (newest first) instead of all of them dying at once.
-        process = subprocess.Popen(argv, cwd=PROJECT_ROOT, env=env, start_new_session=True)
+        process = subprocess.Popen(
+            argv,
+            cwd=PROJECT_ROOT,
+            env=env,
+            start_new_session=True,
+            stdout=output,
+            stderr=subprocess.STDOUT if output else None,
+        )
         processes.append(process)
         if not wait_until_up(health, process):
             stop_all(processes)
@@ -143,6 +182,7 @@ def start(
 def shell(settings: Settings, model: Path, env: dict[str, str]) -> int:
     """Chat in the terminal: sandbox and action server in the background, `rasa shell` in front."""
     processes = start(settings, model, env, with_rasa=False)
+    env = child_environment(settings, env)
     try:
         argv = [
             str(BIN / "rasa"),
@@ -161,10 +201,13 @@ def main(argv: list[str] | None = None) -> int:
     """Start the stack and wait for Ctrl-C; with ``--shell``, chat in the terminal instead."""
     args = sys.argv[1:] if argv is None else argv
     settings = load()
+    found = problems(settings)
+    if found:
+        print("Cấu hình chưa an toàn, không khởi động:\n- " + "\n- ".join(found), file=sys.stderr)
+        return 2
+    env = child_environment(settings)
     if args == ["--shell"]:
-        env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
         return shell(settings, latest_model(PROJECT_ROOT / "models"), env)
-    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
     processes: list[subprocess.Popen] = []
     # Ctrl-C and SIGTERM both stop everything cleanly (SIGINT may arrive ignored when started from
     # a non-interactive shell, so its handler is set explicitly).

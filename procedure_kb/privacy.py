@@ -15,6 +15,8 @@ dossier lookup.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import re
 from collections.abc import Iterable
@@ -133,3 +135,12 @@ def install_log_filter(logger: logging.Logger | None = None) -> PrivacyLogFilter
         if _FILTER not in owner.filters:
             owner.addFilter(_FILTER)
     return _FILTER
+
+
+def keyed_hash(secret: str, kind: str, value: str) -> str:
+    """A stable pseudonym for ``value`` (HMAC-SHA-256 with ``secret``): the same within one
+    deployment, useless to anyone without the secret. For rate-limit keys and channel user ids."""
+    if not secret:
+        raise ValueError("keyed_hash needs a secret (STATE_SECRET)")
+    message = f"{kind}:{value}".encode("utf-8", "surrogatepass")
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()

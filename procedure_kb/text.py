@@ -76,7 +76,9 @@ ABBREVIATIONS: dict[str, str] = {
     "vneid": "vneid",
 }
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff\ud800-\udfff]"
+)
 _REPEATED = re.compile(r"([^\W\d_])\1{2,}")
 _WORD = re.compile(r"\w+", re.UNICODE)
 

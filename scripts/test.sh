@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH"
 export TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1
+# Rasa's usage telemetry stays off in everything the suite starts.
+export RASA_TELEMETRY_ENABLED=false
 
 echo "== ruff"
 ruff check .

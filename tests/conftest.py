@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")  # also for a bare `pytest` run
 # Few epochs keep the suite fast on 2 cores; the shipped config trains longer (see docs/nlu.md).
 TEST_DIET_EPOCHS = int(os.environ.get("TEST_DIET_EPOCHS", "40"))
 TEST_TED_EPOCHS = int(os.environ.get("TEST_TED_EPOCHS", "20"))
@@ -22,6 +23,27 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def stack_env(state: Path, kb_url: str, **extra: str) -> dict[str, str]:
+    """Environment for a whole stack started by ``bot.run.start``: free ports, the given knowledge
+    base, and every other database (state, conversations, sandbox) in the folder ``state``."""
+    rasa_port = free_port()
+    return dict(
+        os.environ,
+        PYTHONPATH=str(ROOT),
+        RASA_TELEMETRY_ENABLED="false",
+        RASA_PORT=str(rasa_port),
+        ACTIONS_PORT=str(free_port()),
+        ONESTOP_PORT=str(free_port()),
+        WEB_PORT=str(free_port()),
+        PUBLIC_URL=f"http://127.0.0.1:{rasa_port}",
+        KB_DATABASE_URL=kb_url,
+        STATE_DATABASE_URL=f"sqlite:///{state / 'state.sqlite3'}",
+        TRACKER_STORE_URL=f"sqlite:///{state / 'tracker.sqlite3'}",
+        ONESTOP_DATABASE_URL=f"sqlite:///{state / 'onestop.sqlite3'}",
+        **extra,
+    )
 
 
 def training_files(generated: Path) -> list[str]:

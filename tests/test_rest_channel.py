@@ -2,32 +2,19 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 import requests
 
 from bot.run import start, stop_all
 from bot.settings import load
-from tests.conftest import ROOT, free_port
+from tests.conftest import stack_env
 
 VIETNAMESE_MARKS = set("ăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ")
 
 
 @pytest.fixture(scope="module")
 def stack(trained_model, kb_url, tmp_path_factory):
-    state = tmp_path_factory.mktemp("state")
-    env = dict(
-        os.environ,
-        PYTHONPATH=str(ROOT),
-        RASA_PORT=str(free_port()),
-        ACTIONS_PORT=str(free_port()),
-        ONESTOP_PORT=str(free_port()),
-        WEB_PORT=str(free_port()),
-        KB_DATABASE_URL=kb_url,
-        STATE_DATABASE_URL=f"sqlite:///{state / 'state.sqlite3'}",
-        ONESTOP_DATABASE_URL=f"sqlite:///{state / 'onestop.sqlite3'}",
-    )
+    env = stack_env(tmp_path_factory.mktemp("state"), kb_url)
     settings = load(env)
     processes = start(settings, trained_model, env)
     yield f"http://{settings.host}:{settings.rasa_port}/webhooks/rest/webhook", processes
@@ -107,3 +94,18 @@ def test_action_server_down_gets_an_apology_not_silence(stack):
     replies = say(url, "rest-down", "lệ phí làm hộ chiếu bao nhiêu")
     assert is_vietnamese_reply(replies)
     assert "1800 1096" in texts(replies)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/conversations/rest-greet/tracker"),
+        ("POST", "/conversations/rest-greet/tracker/events"),
+        ("PUT", "/model"),
+        ("GET", "/status"),
+    ],
+)
+def test_rasa_http_api_is_off_by_default(stack, method: str, path: str) -> None:
+    base = stack[0].removesuffix("/webhooks/rest/webhook")
+    assert requests.request(method, base + path, json={}, timeout=10).status_code == 404
+    assert requests.get(base + "/", timeout=10).status_code == 200  # the server itself is up

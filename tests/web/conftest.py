@@ -19,7 +19,7 @@ import pytest
 
 from bot.run import start, stop_all
 from bot.settings import load
-from tests.conftest import ROOT, free_port
+from tests.conftest import ROOT, stack_env
 
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS_DIR", ROOT / "results" / "browser"))
 CHROMIUM_ARGS = [
@@ -45,20 +45,7 @@ class Stack:
 
 @pytest.fixture(scope="package")
 def web_stack(trained_model, kb_url, tmp_path_factory) -> Iterator[Stack]:
-    state = tmp_path_factory.mktemp("web-state")
-    rasa_port = free_port()
-    env = dict(
-        os.environ,
-        PYTHONPATH=str(ROOT),
-        RASA_PORT=str(rasa_port),
-        ACTIONS_PORT=str(free_port()),
-        ONESTOP_PORT=str(free_port()),
-        WEB_PORT=str(free_port()),
-        PUBLIC_URL=f"http://127.0.0.1:{rasa_port}",
-        KB_DATABASE_URL=kb_url,
-        STATE_DATABASE_URL=f"sqlite:///{state / 'state.sqlite3'}",
-        ONESTOP_DATABASE_URL=f"sqlite:///{state / 'onestop.sqlite3'}",
-    )
+    env = stack_env(tmp_path_factory.mktemp("web-state"), kb_url)
     settings = load(env)
     processes = start(settings, trained_model, env)
     try:

@@ -16,6 +16,7 @@ import pytest
 import requests
 from test_widget_server import raw_get
 
+from bot.rasa_server import rasa_argv
 from bot.run import commands
 from bot.settings import load
 from bot.web import DEMO_DIR
@@ -112,23 +113,27 @@ def test_settings_public_url_and_web_port() -> None:
     assert load({"PUBLIC_URL": ""}).public_url == "http://127.0.0.1:5005"
 
 
+DEMO_ORIGINS = ["http://127.0.0.1:5080", "http://localhost:5080"]
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        (None, ["*"]),
+        (None, DEMO_ORIGINS),  # development: the demo page only
         (
             "https://dvc.tinh.gov.vn  https://tinh.gov.vn",
             ["https://dvc.tinh.gov.vn", "https://tinh.gov.vn"],
         ),
-        ("  ", ["*"]),
+        ("  ", DEMO_ORIGINS),
     ],
 )
 def test_rasa_gets_the_configured_cors_origins(value: str | None, expected: list[str]) -> None:
     settings = load({} if value is None else {"CORS_ORIGINS": value})
-    rasa = next(argv for name, argv, _ in commands(settings, Path("m.tar.gz")) if "--model" in argv)
+    rasa = rasa_argv(settings, Path("m.tar.gz"), Path("endpoints.yml"))
     start = rasa.index("--cors") + 1
     assert rasa[start : start + len(expected)] == expected
-    assert rasa[start + len(expected)].startswith("--")
+    assert (rasa[start + len(expected) :] or ["--"])[0].startswith("--")
+    assert "*" not in rasa
 
 
 def test_run_starts_the_demo_server_last_and_waits_for_its_health() -> None:
