@@ -105,6 +105,12 @@ class ActionAskVerificationFactor(FormQuestion):
         return [Bubble(replies.ASK_VERIFICATION_FACTOR)]
 
 
+def _starting(tracker: Tracker) -> bool:
+    """True while the form is being activated: no question asked yet (Rasa may already show the
+    form as active then, with slots filled from entities that split a code typed with spaces)."""
+    return tracker.active_loop_name != FORM or tracker.get_slot("requested_slot") is None
+
+
 class ValidateDossierStatusForm(FormValidationAction):
     """Reads code and factor from the raw text, verifies, and ends the form with a result."""
 
@@ -140,8 +146,7 @@ class ValidateDossierStatusForm(FormValidationAction):
         requested = tracker.get_slot("requested_slot")
         if requested == CODE_SLOT:
             return {CODE_SLOT: text}
-        starting = tracker.active_loop_name != FORM
-        if (starting or requested == FACTOR_SLOT) and self.codes.find_all(text):
+        if (_starting(tracker) or requested == FACTOR_SLOT) and self.codes.find_all(text):
             return {CODE_SLOT: text}
         return {}
 
@@ -163,7 +168,7 @@ class ValidateDossierStatusForm(FormValidationAction):
     ) -> dict[str, Any]:
         text = slot_value if isinstance(slot_value, str) else ""
         requested = tracker.get_slot("requested_slot")
-        starting = tracker.active_loop_name != FORM
+        starting = _starting(tracker)
         parsed = self.codes.parse(text)
         if not parsed.ok:
             if requested == FACTOR_SLOT:  # a stray entity while asking the factor: keep the code
@@ -174,7 +179,7 @@ class ValidateDossierStatusForm(FormValidationAction):
                 dispatcher.utter_message(text=explain(parsed.problem))
             return {CODE_SLOT: None}
         if not starting:
-            blocked = await self._retry_after(tracker)
+            blocked = await self._retry_after(tracker, parsed.code)
             if blocked is None:
                 return _finish({"outcome": lookup.UNAVAILABLE})
             if blocked:
@@ -217,9 +222,9 @@ class ValidateDossierStatusForm(FormValidationAction):
     async def _run(self, func: Callable[..., Any], *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(None, func, *args)
 
-    async def _retry_after(self, tracker: Tracker) -> int | None:
+    async def _retry_after(self, tracker: Tracker, code: str | None) -> int | None:
         """Seconds to wait (0 = go on), ``None`` when the rate-limit store is down."""
-        keys = keys_for(tracker.sender_id, (tracker.latest_message or {}).get("metadata"))
+        keys = keys_for(tracker.sender_id, (tracker.latest_message or {}).get("metadata"), code)
         try:
             return await self._run(self.service.retry_after, keys)
         except Exception:  # noqa: BLE001 - any failure here means "cannot check": fail closed
@@ -227,7 +232,7 @@ class ValidateDossierStatusForm(FormValidationAction):
             return None
 
     async def _lookup(self, code: str, factor: str, tracker: Tracker) -> lookup.Outcome:
-        keys = keys_for(tracker.sender_id, (tracker.latest_message or {}).get("metadata"))
+        keys = keys_for(tracker.sender_id, (tracker.latest_message or {}).get("metadata"), code)
         try:
             return await self._run(self.service.lookup, code, factor, keys)
         except Exception as error:  # noqa: BLE001 - the citizen gets an apology, not a crash

@@ -29,7 +29,7 @@ from actions.dossier.records import (
     UnknownStatusError,
     record_from_payload,
 )
-from bot.settings import load
+from bot.settings import SANDBOX_API_KEY, is_safe_backend_url, load
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +37,10 @@ MAX_TIMEOUT = 3.0
 TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
 # Do not start a try with less time than this left in the budget.
 MIN_TRY_SECONDS = 0.1
+
+
+class UnsafeBackend(RuntimeError):
+    """The configured one-stop system cannot be called safely (start-up refuses it)."""
 
 
 class ProviderError(Exception):
@@ -226,8 +230,10 @@ class HttpDossierProvider(DossierProvider):
 
     def _try_once(self, url: str, budget: float) -> DossierRecord | None:
         try:
+            # Never follow a redirect: the key would travel to wherever it points.
             response = self._session.request(
-                self.config.method, url, headers=self._headers, timeout=budget
+                self.config.method, url, headers=self._headers, timeout=budget,
+                allow_redirects=False,
             )
         except requests.Timeout as error:
             raise BackendTimeout("no answer in time") from error
@@ -238,7 +244,7 @@ class HttpDossierProvider(DossierProvider):
             return None
         if status in (401, 403):
             raise BackendAuthError(status)
-        if status >= 400:
+        if status >= 300:
             raise BackendHTTPError(status)
         try:
             body = response.json()
@@ -260,8 +266,16 @@ def _cached_provider(
 
 
 def default_provider() -> HttpDossierProvider:
-    """The provider for the configured one-stop system (one per process and settings)."""
+    """The provider for the configured one-stop system (one per process and settings).
+
+    Refuses (:class:`UnsafeBackend`) a key-less or sandbox-keyed system outside development and
+    plain http to anything but this machine: the key must never travel in clear.
+    """
     settings = load()
+    if not is_safe_backend_url(settings.onestop_url):
+        raise UnsafeBackend("ONESTOP_URL must use https (plain http only to 127.0.0.1)")
+    if settings.production and settings.onestop_api_key in ("", SANDBOX_API_KEY):
+        raise UnsafeBackend("ONESTOP_API_KEY is not configured")
     return _cached_provider(
         settings.onestop_url,
         settings.onestop_api_key,

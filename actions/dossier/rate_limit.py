@@ -1,15 +1,17 @@
 """Limit failed verifications so the lookup cannot be used to guess codes or phone digits.
 
 After ``limit`` (5) failed verifications within ``window`` (15 min) for one key, that key is
-refused for ``cooldown`` (15 min) counted from the last failure. Keys are the conversation
-(sender id) and, when the channel provides one, the client (``client_id`` in message metadata).
+refused for ``cooldown`` (15 min) counted from the last failure. Keys are the dossier code
+itself, the conversation (sender id) and the client address the channel saw (``client_ip`` in
+message metadata, read only from proxies configured as trusted). Rotating addresses or
+conversations does not help a guesser: the code stays locked. An address may be shared by many
+citizens (a carrier NAT, an office proxy), so it gets ``ADDRESS_FACTOR`` times the limit.
 Failures live in the state database (``STATE_DATABASE_URL``) so every action-server process
-sees them; keys are stored as salted SHA-256 hashes, never in clear.
+sees them; keys are stored as HMAC-SHA-256 pseudonyms keyed with ``STATE_SECRET``, never in clear.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
@@ -28,10 +30,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine, make_url
 
+from bot.settings import load
+from procedure_kb.privacy import keyed_hash
+
 LIMIT = 5
+ADDRESS_FACTOR = 4
+# The first character of a stored key says its kind, so an address can have its own limit.
+KIND_PREFIX = {"code": "d", "conversation": "s", "client": "a"}
 WINDOW = timedelta(minutes=15)
 COOLDOWN = timedelta(minutes=15)
-_SALT = b"tro-ly-dvc/dossier-verification/v1"
 
 metadata = MetaData()
 failures = Table(
@@ -48,9 +55,15 @@ def _utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+@lru_cache(maxsize=1)
+def _secret() -> str:
+    return load().state_secret
+
+
 def hash_key(kind: str, value: str) -> str:
-    """A stable, non-reversible id for a rate-limit key ("conversation:abc", "client:...")."""
-    return hashlib.sha256(_SALT + f"{kind}:{value}".encode()).hexdigest()
+    """A stable, non-reversible 64-character id for a rate-limit key of ``kind``."""
+    digest = keyed_hash(_secret(), f"dossier-verification/{kind}", value)
+    return KIND_PREFIX[kind] + digest[:63]
 
 
 @lru_cache(maxsize=8)
@@ -96,11 +109,15 @@ class VerificationRateLimiter:
                 found[key_hash].append(failed_at)
         return found
 
-    def _blocked_until(self, times: list[datetime]) -> datetime | None:
+    def limit_of(self, key_hash: str) -> int:
+        """Failures allowed per window for one key (more for a shared client address)."""
+        return self.limit * ADDRESS_FACTOR if key_hash.startswith("a") else self.limit
+
+    def _blocked_until(self, times: list[datetime], limit: int) -> datetime | None:
         """End of the cooldown started by the latest failure that completed a full window."""
         until = None
-        for i in range(self.limit - 1, len(times)):
-            if times[i] - times[i - self.limit + 1] <= self.window:
+        for i in range(limit - 1, len(times)):
+            if times[i] - times[i - limit + 1] <= self.window:
                 until = times[i] + self.cooldown
         return until
 
@@ -112,8 +129,8 @@ class VerificationRateLimiter:
         now = self._clock()
         since = now - self.window - self.cooldown
         waits = []
-        for times in self._times(hashes, since).values():
-            until = self._blocked_until(times)
+        for key_hash, times in self._times(hashes, since).items():
+            until = self._blocked_until(times, self.limit_of(key_hash))
             if until and until > now:
                 waits.append(until - now)
         return max(waits) if waits else None
@@ -135,13 +152,15 @@ class VerificationRateLimiter:
         if not hashes:
             return self.limit
         now = self._clock()
-        counts = [len(t) for t in self._times(hashes, now - self.window).values()]
-        return max(0, self.limit - max(counts, default=0))
+        found = self._times(hashes, now - self.window)
+        return max(0, min(self.limit_of(h) - len(t) for h, t in found.items()))
 
 
-def keys_for(sender_id: str | None, metadata: dict | None) -> list[str]:
-    """Rate-limit keys for a message: its conversation and, if known, its client."""
+def keys_for(sender_id: str | None, metadata: dict | None, code: str | None = None) -> list[str]:
+    """Rate-limit keys for a message: its conversation, its client if known, and the code."""
     keys = []
+    if code:
+        keys.append(hash_key("code", code))
     if sender_id:
         keys.append(hash_key("conversation", str(sender_id)))
     client = None

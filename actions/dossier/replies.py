@@ -174,9 +174,9 @@ def not_found(attempts_left: int) -> str:
 def rate_limited(minutes: int, portal_url: str, hotline: str) -> str:
     """Too many failed verifications: the lookup is locked for ``minutes``."""
     return (
-        "Anh/Chị đã nhập sai thông tin nhiều lần, nên để bảo vệ hồ sơ của người dân, chức năng "
-        f"tra cứu tạm khóa khoảng {minutes} phút. Anh/Chị có thể tra cứu trên {portal_url} hoặc "
-        f"gọi tổng đài {hotline} ạ."
+        "Thông tin xác minh đã bị nhập sai nhiều lần, nên để bảo vệ hồ sơ của người dân, việc "
+        f"tra cứu mã hồ sơ này tạm khóa khoảng {minutes} phút. Anh/Chị có thể tra cứu trên "
+        f"{portal_url} hoặc gọi tổng đài {hotline} ạ."
     )
 
 

@@ -10,7 +10,14 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint
 from sanic.request import Request
 
-from bot.channels.guard import clean_message, clean_sender, client_ip, guard
+from bot.channels.guard import (
+    clean_message,
+    clean_sender,
+    client_ip,
+    guard,
+    json_object,
+    refuse_foreign_origin,
+)
 
 
 class SafeRestInput(RestInput):
@@ -22,10 +29,14 @@ class SafeRestInput(RestInput):
         return "rest"
 
     async def _extract_sender(self, req: Request) -> str | None:
-        return clean_sender((req.json or {}).get("sender"))
+        return clean_sender(json_object(req).get("sender"))
 
     def _extract_message(self, req: Request) -> str | None:
-        return clean_message((req.json or {}).get("message"))
+        return clean_message(json_object(req).get("message"))
+
+    def _extract_input_channel(self, req: Request) -> str:
+        """Always this channel: a client does not get to name another one."""
+        return self.name()
 
     def get_metadata(self, request: Request) -> dict[str, Any] | None:
         """The client's address, for per-client rate limits; never taken from the request body."""
@@ -33,5 +44,7 @@ class SafeRestInput(RestInput):
         return {"client_ip": client} if client else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        """Rasa's blueprint around a guarded message handler."""
-        return super().blueprint(guard(on_new_message))
+        """Rasa's blueprint around a guarded message handler; pages of other sites refused."""
+        blueprint = super().blueprint(guard(on_new_message))
+        blueprint.middleware(refuse_foreign_origin, "request")
+        return blueprint

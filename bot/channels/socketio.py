@@ -11,7 +11,23 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
-from bot.channels.guard import clean_message, clean_sender, client_ip, guard
+from bot.channels.guard import (
+    clean_message,
+    clean_sender,
+    client_ip,
+    guard,
+    origin_allowed,
+)
+
+
+def _no_cors_headers(environ: dict[str, Any]) -> list[tuple[str, str]]:
+    return []
+
+
+def _origin_check(origin: str, environ: dict[str, Any]) -> bool:
+    """engine.io's origin test: the request's Sanic view decides, as for the other channels."""
+    request = environ.get("sanic.request")
+    return request is not None and origin_allowed(request)
 
 
 def _session_id(raw: Any) -> str | None:
@@ -44,9 +60,22 @@ class SafeSocketIOInput(SocketIOInput):
             return await guarded(message)
 
         blueprint = super().blueprint(cleaned)
+        self._check_origins()
         self._replace_session_request()
         self._set_client_ip_from_connection()
         return blueprint
+
+    def _check_origins(self) -> None:
+        """Only pages of the allowed origins may open a socket.
+
+        Browsers do not apply CORS to WebSockets, so engine.io checks the ``Origin`` of every
+        polling request and WebSocket handshake (Rasa turns that check off) and refuses others
+        with a 400. Its own CORS headers stay off: Rasa's CORS layer (sanic-cors, configured with
+        the same origins) already adds one, and browsers refuse two.
+        """
+        self.sio.eio.cors_allowed_origins = _origin_check
+        self.sio.eio.cors_credentials = False
+        self.sio.eio._cors_headers = _no_cors_headers
 
     def _replace_session_request(self) -> None:
         """Confirm a session (the client's id when usable, else a new one) and join its room."""

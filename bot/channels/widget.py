@@ -6,7 +6,11 @@
   get Sanic's own 404);
 * ``GET /checklist/<procedure_id>`` – the printable list of documents (:mod:`bot.web.checklist`);
 * ``POST /feedback`` – a rating of an answer or of the chat (:mod:`bot.web.feedback`), stored in the
-  knowledge-base database.
+  knowledge-base database; only from the configured origins, with daily caps per client address
+  and for the whole site (:mod:`bot.web.quota`).
+
+Static files may be embedded by any website (``Access-Control-Allow-Origin: *``); JSON answers
+grant CORS only to an allowed origin.
 
 Database calls run off the event loop. The only thing kept in memory is a per-process cache of
 rendered checklist pages, keyed on the knowledge base's revision, so staff edits show at once.
@@ -30,18 +34,26 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sanic_cors.core import SANIC_CORS_EVALUATED
 
-from bot.settings import PROJECT_ROOT, load
+from bot.channels.guard import FOREIGN_ORIGIN, client_ip, origin_allowed
+from bot.settings import PROJECT_ROOT, Settings, load
 from bot.web import STATIC_DIR, file_in_folder
 from bot.web.checklist import CONTENT_SECURITY_POLICY, message_page, render_checklist
-from bot.web.feedback import MAX_PER_SESSION, NOT_SAVED, TOO_MANY, FeedbackError, parse_feedback
+from bot.web.feedback import (
+    MAX_PER_SESSION,
+    NOT_SAVED,
+    TOO_MANY,
+    TOO_MANY_TODAY,
+    FeedbackError,
+    parse_feedback,
+)
+from bot.web.quota import DailyQuota, QuotaExceeded
 from procedure_kb.office import national_hotline
 from procedure_kb.repository import FeedbackLimitReached, Repository
 
 logger = logging.getLogger(__name__)
 
-CORS = {"Access-Control-Allow-Origin": "*"}
 STATIC_HEADERS = {
-    **CORS,
+    "Access-Control-Allow-Origin": "*",
     "Cache-Control": "public, max-age=300",
     "X-Content-Type-Options": "nosniff",
     "Vary": "Accept-Encoding",
@@ -123,12 +135,37 @@ def save_feedback(url: str, session_id: str, kind: str, rating: str, **texts: st
     )
 
 
-def _json(body: dict[str, str], status: int = 200, **headers: str) -> HTTPResponse:
-    return response.json(body, status=status, headers={**CORS, **headers}, ensure_ascii=False)
+def feedback_quota(settings: Settings) -> DailyQuota:
+    """The daily caps on ratings, counted in the state database."""
+    return DailyQuota(
+        settings.state_database_url,
+        settings.state_secret,
+        "feedback",
+        per_client=settings.feedback_per_address_per_day,
+        per_day=settings.feedback_per_day,
+    )
 
 
-def _error(status: int, message: str, **headers: str) -> HTTPResponse:
-    return _json({"error": message}, status, **headers)
+def _cors(request: Request | None) -> dict[str, str]:
+    """CORS grant for an allowed page's origin only (none for other sites or no Origin)."""
+    origin = request.headers.get("origin") if request is not None else None
+    if origin and origin_allowed(request):
+        return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
+    return {}
+
+
+def _json(
+    body: dict[str, str], status: int = 200, request: Request | None = None, **headers: str
+) -> HTTPResponse:
+    return response.json(
+        body, status=status, headers={**_cors(request), **headers}, ensure_ascii=False
+    )
+
+
+def _error(
+    status: int, message: str, request: Request | None = None, **headers: str
+) -> HTTPResponse:
+    return _json({"error": message}, status, request, **headers)
 
 
 def _page(status: int, title_and_text: tuple[str, str]) -> HTTPResponse:
@@ -157,8 +194,10 @@ class WidgetInput(InputChannel):
     def __init__(
         self, static_dir: str | Path | None = None, kb_database_url: str | None = None
     ) -> None:
+        settings = load()
         self.static_dir = PROJECT_ROOT / static_dir if static_dir else STATIC_DIR
-        self.kb_database_url = kb_database_url or load().kb_database_url
+        self.kb_database_url = kb_database_url or settings.kb_database_url
+        self.quota = feedback_quota(settings)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """The routes; ``on_new_message`` is unused (no messages arrive here)."""
@@ -166,15 +205,15 @@ class WidgetInput(InputChannel):
 
         @widget.middleware("request")
         async def own_cors_headers(request: Request) -> None:
-            # Responses here carry "Access-Control-Allow-Origin: *" themselves. This flag tells
+            # Responses here carry their own "Access-Control-Allow-Origin". This flag tells
             # Rasa's CORS layer (sanic-cors, `rasa run --cors`) not to add a second one, which
             # browsers refuse. Preflight requests (OPTIONS) are left to it.
             if request.method != "OPTIONS":
                 setattr(request.ctx, SANIC_CORS_EVALUATED, "1")
 
         @widget.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return _json({"status": "ok"})
+        async def health(request: Request) -> HTTPResponse:
+            return _json({"status": "ok"}, request=request)
 
         @widget.route("/<name>", methods=["GET"])
         async def static(request: Request, name: str) -> HTTPResponse:
@@ -182,7 +221,7 @@ class WidgetInput(InputChannel):
                 return await health(request)
             path = file_in_folder(self.static_dir, name)
             if path is None:
-                return _error(404, NOT_FOUND)
+                return _error(404, NOT_FOUND, request)
             kind = content_type(path.name)
             if "gzip" in request.headers.get("accept-encoding", "") and kind.startswith(
                 _TEXT_TYPES
@@ -210,8 +249,11 @@ class WidgetInput(InputChannel):
 
         @widget.route("/feedback", methods=["POST"])
         async def feedback(request: Request) -> HTTPResponse:
+            if not origin_allowed(request):
+                return _error(403, FOREIGN_ORIGIN)
             try:
                 entry = parse_feedback(request.body)
+                await _blocking(self.quota.take, client_ip(request))
                 await _blocking(
                     save_feedback,
                     self.kb_database_url,
@@ -222,16 +264,18 @@ class WidgetInput(InputChannel):
                     answer=entry.answer,
                 )
             except FeedbackError as error:
-                return _error(error.status, error.message)
+                return _error(error.status, error.message, request)
             except FeedbackLimitReached:
-                return _error(429, TOO_MANY)
+                return _error(429, TOO_MANY, request)
+            except QuotaExceeded:
+                return _error(429, TOO_MANY_TODAY, request, **{"Retry-After": "3600"})
             except Exception as error:  # noqa: BLE001 - the texts stay out of the log
                 logger.error("feedback not stored: %s", type(error).__name__)
-                return _error(503, NOT_SAVED)
-            return _json({"status": "ok"}, 201)
+                return _error(503, NOT_SAVED, request)
+            return _json({"status": "ok"}, 201, request)
 
         @widget.route("/feedback", methods=["GET"])
-        async def feedback_opened(_: Request) -> HTTPResponse:
-            return _error(405, POST_ONLY, Allow="POST")
+        async def feedback_opened(request: Request) -> HTTPResponse:
+            return _error(405, POST_ONLY, request, Allow="POST")
 
         return widget

@@ -28,6 +28,9 @@ BAD_RATING = "Mức đánh giá không đúng với loại đánh giá ạ."
 LONG_COMMENT = f"Góp ý dài quá {MAX_FEEDBACK_COMMENT} ký tự. Anh/Chị vui lòng viết ngắn hơn ạ."
 BAD_TEXT = "Nội dung góp ý phải là chữ ạ."
 TOO_MANY = "Anh/Chị đã gửi nhiều đánh giá trong cuộc trò chuyện này. Xin cảm ơn Anh/Chị đã góp ý ạ."
+TOO_MANY_TODAY = (
+    "Hôm nay hệ thống đã nhận rất nhiều đánh giá. Anh/Chị vui lòng gửi lại vào ngày mai ạ."
+)
 NOT_SAVED = "Hệ thống đang bận nên chưa lưu được đánh giá. Anh/Chị vui lòng thử lại sau ạ."
 
 

@@ -9,6 +9,7 @@ from dossier_support import TODAY, set_faults
 
 from actions.dossier import replies
 from actions.dossier.config import load_config
+from actions.dossier.rate_limit import ADDRESS_FACTOR, LIMIT
 from actions.dossier.statuses import BY_KEY
 from onestop_sandbox.seed import DEMOS
 from procedure_kb.working_days import add_working_days
@@ -248,14 +249,27 @@ def test_rate_limit_after_five_failed_verifications(make_driver):
     chat.say("tra cứu hồ sơ", intent="check_dossier_status")
     refused = chat.say(ON_TIME)
     assert refused.answered and refused.texts == [LOCKED]
-    # another conversation is not affected
-    other = make_driver("c-other").lookup(ON_TIME, BY_CODE[ON_TIME].phone_last4)
-    assert "Đang xử lý" in other.text
+    # another conversation on another code is not affected
+    other = make_driver("c-other").lookup(OVERDUE, BY_CODE[OVERDUE].phone_last4)
+    assert "quá hạn" in other.text
+
+
+def test_the_code_stays_locked_across_conversations_and_addresses(make_driver):
+    for n in range(5):
+        make_driver(f"c-code-{n}", client_id=f"address-{n}").lookup(ON_TIME, f"{n:04d}")
+    # a new conversation from a new address, with the right factor: still refused
+    chat = make_driver("c-code-new", client_id="address-new")
+    chat.say("tra cứu hồ sơ", intent="check_dossier_status")
+    refused = chat.say(ON_TIME)
+    assert refused.answered and refused.texts == [LOCKED]
+    assert "mã hồ sơ này" in refused.text
 
 
 def test_rate_limit_per_client_across_conversations(make_driver):
-    for n in range(5):
-        make_driver(f"c-rotating-{n}", client_id="browser-42").lookup(UNKNOWN, "1234")
+    # an address may be shared (a carrier NAT): it gets four times the limit, over many codes
+    for n in range(LIMIT * ADDRESS_FACTOR):
+        unknown = f"000.00.01.H29-261103-09{n:02d}"
+        make_driver(f"c-rotating-{n}", client_id="browser-42").lookup(unknown, "1234")
     chat = make_driver("c-rotating-new", client_id="browser-42")
     chat.say("tra cứu hồ sơ", intent="check_dossier_status")
     blocked = chat.say(ON_TIME)  # refused before the factor is even asked

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import http.server
+import threading
 import time
 
 import pytest
@@ -19,6 +21,8 @@ from actions.dossier.provider import (
     HttpDossierProvider,
     MalformedResponse,
     UnknownStatus,
+    UnsafeBackend,
+    default_provider,
 )
 from actions.dossier.records import public_view
 from onestop_sandbox.seed import DEMOS
@@ -222,3 +226,76 @@ def _default_raw() -> dict:
     from actions.dossier.config import DEFAULT_CONFIG
 
     return yaml.safe_load(DEFAULT_CONFIG.read_text(encoding="utf-8"))
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    """Answers every GET with a redirect (``redirect_to`` set) or 200, recording headers."""
+
+    redirect_to: str | None = None
+    seen: list[dict[str, str]] = []
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        type(self).seen.append(dict(self.headers))
+        self.send_response(302 if self.redirect_to else 200)
+        if self.redirect_to:
+            self.send_header("Location", self.redirect_to + self.path)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def _serve(handler: type) -> tuple[http.server.ThreadingHTTPServer, str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def test_a_redirect_is_not_followed_and_the_key_stays_home():
+    elsewhere_handler = type("Elsewhere", (_Recorder,), {"seen": []})
+    elsewhere, elsewhere_url = _serve(elsewhere_handler)
+    redirecting = type("Redirecting", (_Recorder,), {"seen": [], "redirect_to": elsewhere_url})
+    origin, origin_url = _serve(redirecting)
+    try:
+        provider = HttpDossierProvider(origin_url, API_KEY, load_config(), timeout=TEST_TIMEOUT)
+        with pytest.raises(BackendHTTPError):
+            provider.fetch(ON_TIME)
+        assert redirecting.seen  # the configured system was asked
+        assert elsewhere_handler.seen == []  # nothing, and no key, went to the redirect target
+    finally:
+        origin.shutdown()
+        elsewhere.shutdown()
+
+
+@pytest.mark.parametrize(
+    ("env", "refused"),
+    [
+        ({"ONESTOP_URL": "http://mot-cua.tinh.gov.vn"}, "https"),
+        ({"ONESTOP_URL": "https://mot-cua.tinh.gov.vn", "BOT_ENV": "production"}, "API_KEY"),
+        (
+            {
+                "ONESTOP_URL": "https://mot-cua.tinh.gov.vn",
+                "BOT_ENV": "production",
+                "ONESTOP_API_KEY": "sandbox-demo-key",
+            },
+            "API_KEY",
+        ),
+    ],
+    ids=["plain-http", "no-key", "sandbox-key"],
+)
+def test_an_unsafe_backend_is_refused_at_start_up(monkeypatch, env, refused):
+    for name in ("BOT_ENV", "ONESTOP_API_KEY", "ONESTOP_URL"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(UnsafeBackend, match=refused):
+        default_provider()
+
+
+def test_https_with_a_real_key_in_production_is_accepted(monkeypatch):
+    monkeypatch.setenv("BOT_ENV", "production")
+    monkeypatch.setenv("ONESTOP_URL", "https://mot-cua.tinh.gov.vn")
+    monkeypatch.setenv("ONESTOP_API_KEY", "khoa-that-cua-tinh")
+    assert default_provider().base_url == "https://mot-cua.tinh.gov.vn"

@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 
 from actions.dossier.rate_limit import (
+    ADDRESS_FACTOR,
     LIMIT,
     VerificationRateLimiter,
     hash_key,
@@ -55,8 +56,11 @@ def test_failures_spread_over_more_than_the_window_do_not_block(state_url):
 
 def test_client_key_is_shared_by_conversations(state_url):
     limiter = VerificationRateLimiter(state_url)
-    for n in range(LIMIT):
+    for n in range(LIMIT * ADDRESS_FACTOR - 1):
         limiter.record_failure(keys_for(f"conv-{n}", {"client_id": "browser-1"}))
+    # a shared address (carrier NAT) is not locked by a few citizens' mistakes
+    assert limiter.retry_after(keys_for("conv-new", {"client_id": "browser-1"})) is None
+    limiter.record_failure(keys_for("conv-last", {"client_id": "browser-1"}))
     assert limiter.retry_after(keys_for("conv-new", {"client_id": "browser-1"}))
     assert limiter.retry_after(keys_for("conv-new", {"client_id": "browser-2"})) is None
     assert limiter.retry_after(keys_for("conv-new", None)) is None
@@ -72,6 +76,23 @@ def test_keys_are_stored_hashed(state_url):
         ]
     assert hash_key("conversation", "zalo-0912345678") in stored
     assert not any("0912345678" in k or "203.0.113" in k for k in stored)
+
+
+def test_the_code_key_is_shared_by_conversations_and_addresses(state_url):
+    limiter = VerificationRateLimiter(state_url)
+    code = "000.00.01.H29-261103-0004"
+    for n in range(LIMIT):
+        limiter.record_failure(keys_for(f"conv-{n}", {"client_ip": f"198.51.100.{n}"}, code))
+    assert limiter.retry_after(keys_for("conv-new", {"client_ip": "192.0.2.1"}, code))
+    assert limiter.retry_after(keys_for("conv-new", {"client_ip": "192.0.2.1"}, "other")) is None
+
+
+def test_keys_are_keyed_with_the_state_secret(monkeypatch):
+    from actions.dossier import rate_limit
+
+    before = hash_key("code", "000.00.01.H29-261103-0004")
+    monkeypatch.setattr(rate_limit, "_secret", lambda: "another secret")
+    assert hash_key("code", "000.00.01.H29-261103-0004") != before
 
 
 def test_another_process_sees_the_same_counters(state_url):

@@ -1,7 +1,8 @@
 """The widget channel (/webhooks/widget) in a real Rasa web app on 127.0.0.1, over real HTTP.
 
-The app is built by Rasa's own ``configure_app`` with ``cors="*"`` (as ``rasa run --cors "*"`` in
-bot/run.py), the widget channel and the socket.io channel; a stand-in agent answers every message
+The app is built by Rasa's own ``configure_app`` with the configured origins (as ``rasa run --cors``
+in bot/rasa_server.py; ``CORS_ORIGINS`` is the province's page ``PROVINCE``), the widget channel
+and the socket.io channel; a stand-in agent answers every message
 with the metadata it arrived with, so the socket.io test sees what the dossier lookup would see.
 ``serve()`` is imported by the checklist and feedback tests too.
 """
@@ -13,8 +14,10 @@ import http.client
 import json
 import os
 import queue
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,15 +27,23 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 import socketio
+import websocket
 
 from procedure_kb import migrations
 from tests.conftest import ROOT, free_port
+
+PROVINCE = "http://tinh.example.gov.vn"  # the province's page that embeds the widget
+FOREIGN = "http://lua-dao.example.com"  # any other website
 
 LAUNCHER = """
 import json, sys
 from rasa.core.run import configure_app
 from bot.channels.socketio import SafeSocketIOInput
 from bot.channels.widget import WidgetInput
+from bot.rasa_server import install_cors_policy
+from bot.settings import load
+
+install_cors_policy()
 
 class EchoAgent:
     async def handle_message(self, message):
@@ -41,7 +52,7 @@ class EchoAgent:
 
 port, static_dir = int(sys.argv[1]), sys.argv[2] or None
 channels = [WidgetInput(static_dir=static_dir), SafeSocketIOInput(session_persistence=True)]
-app = configure_app(channels, cors="*", enable_api=False, port=port)
+app = configure_app(channels, cors=load().cors_origins, enable_api=False, port=port)
 app.ctx.agent = EchoAgent()
 app.config.REAL_IP_HEADER = "x-real-ip"  # as behind a reverse proxy that sets X-Real-IP
 app.config.GRACEFUL_SHUTDOWN_TIMEOUT = 1  # open socket.io polls need not delay the next test
@@ -61,10 +72,22 @@ class Server:
         return f"{self.url}/webhooks/widget"
 
 
-def serve(kb_url: str, static_dir: Path | None = None) -> Iterator[Server]:
-    """Start the app in a subprocess (KB_DATABASE_URL=kb_url), yield it, stop it."""
+def serve(
+    kb_url: str, static_dir: Path | None = None, **settings: str
+) -> Iterator[Server]:
+    """Start the app in a subprocess (KB_DATABASE_URL=kb_url, more ``settings`` as environment
+    variables), yield it, stop it."""
     port = free_port()
-    env = dict(os.environ, PYTHONPATH=str(ROOT), KB_DATABASE_URL=kb_url, TF_CPP_MIN_LOG_LEVEL="3")
+    state = Path(tempfile.mkdtemp(prefix="widget-state-"))
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(ROOT),
+        KB_DATABASE_URL=kb_url,
+        STATE_DATABASE_URL=f"sqlite:///{state / 'state.sqlite3'}",
+        CORS_ORIGINS=PROVINCE,
+        TF_CPP_MIN_LOG_LEVEL="3",
+        **settings,
+    )
     process = subprocess.Popen(
         [sys.executable, "-c", LAUNCHER, str(port), str(static_dir or "")],
         cwd=ROOT,
@@ -95,6 +118,7 @@ def serve(kb_url: str, static_dir: Path | None = None) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             process.kill()
         process.stderr.close()
+        shutil.rmtree(state, ignore_errors=True)
 
 
 def raw_get(url: str, path: str, headers: dict[str, str] | None = None) -> tuple[int, str, bytes]:
@@ -249,8 +273,8 @@ def test_the_folder_listing_is_read_on_each_request(server: Server, static_dir: 
         moved.rename(static_dir)
 
 
-def test_feedback_preflight_from_another_origin_is_answered(server: Server) -> None:
-    origin = "http://tinh.example.gov.vn"
+def test_feedback_preflight_from_the_province_page_is_answered(server: Server) -> None:
+    origin = PROVINCE
     preflight = requests.options(
         f"{server.widget}/feedback",
         headers={
@@ -261,7 +285,7 @@ def test_feedback_preflight_from_another_origin_is_answered(server: Server) -> N
         timeout=10,
     )
     assert preflight.status_code in (200, 204)
-    assert one_header(preflight, "Access-Control-Allow-Origin") in (origin, "*")
+    assert one_header(preflight, "Access-Control-Allow-Origin") == origin
     assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
     assert "content-type" in preflight.headers["Access-Control-Allow-Headers"].lower()
     posted = requests.post(
@@ -271,7 +295,25 @@ def test_feedback_preflight_from_another_origin_is_answered(server: Server) -> N
         timeout=10,
     )
     assert posted.status_code == 201
-    assert one_header(posted, "Access-Control-Allow-Origin") == "*"
+    assert one_header(posted, "Access-Control-Allow-Origin") == origin
+
+
+def test_feedback_from_another_website_is_refused_without_a_cors_grant(server: Server) -> None:
+    preflight = requests.options(
+        f"{server.widget}/feedback",
+        headers={"Origin": FOREIGN, "Access-Control-Request-Method": "POST"},
+        timeout=10,
+    )
+    assert "Access-Control-Allow-Origin" not in preflight.headers
+    posted = requests.post(
+        f"{server.widget}/feedback",
+        json={"session_id": "foreign-1", "kind": "answer", "rating": "up"},
+        headers={"Origin": FOREIGN},
+        timeout=10,
+    )
+    assert posted.status_code == 403
+    assert posted.json() == {"error": "Trang web này không được phép gửi tin nhắn tới trợ lý."}
+    assert "Access-Control-Allow-Origin" not in posted.headers
 
 
 def test_opening_the_feedback_address_says_post_only(server: Server) -> None:
@@ -346,3 +388,40 @@ def test_socketio_session_is_kept_when_usable_and_answers_reach_it(
         assert session_id == asked
     else:
         assert isinstance(session_id, str) and 16 <= len(session_id) <= 128
+
+
+@pytest.mark.parametrize("origin", [PROVINCE, None])
+def test_socketio_handshake_from_the_province_page_gets_one_cors_grant(
+    server: Server, origin: str | None
+) -> None:
+    headers = {"Origin": origin} if origin else {}
+    handshake = requests.get(
+        f"{server.url}/socket.io/?EIO=4&transport=polling", headers=headers, timeout=10
+    )
+    assert handshake.status_code == 200 and '"sid"' in handshake.text
+    if origin:
+        assert one_header(handshake, "Access-Control-Allow-Origin") == origin
+        assert "Access-Control-Allow-Credentials" not in handshake.headers
+
+
+@pytest.mark.parametrize("transport", ["polling", "websocket"])
+def test_socketio_refuses_pages_of_other_websites(server: Server, transport: str) -> None:
+    if transport == "polling":
+        handshake = requests.get(
+            f"{server.url}/socket.io/?EIO=4&transport=polling",
+            headers={"Origin": FOREIGN},
+            timeout=10,
+        )
+        assert handshake.status_code == 400 and '"sid"' not in handshake.text
+        assert "Access-Control-Allow-Origin" not in handshake.headers
+        return
+    # websocket-client sends exactly the Origin given (socketio.Client would add its own first)
+    url = server.url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
+    with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+        websocket.create_connection(url, origin=FOREIGN, timeout=10)
+    assert refused.value.status_code == 400
+    allowed = websocket.create_connection(url, origin=PROVINCE, timeout=10)
+    try:
+        assert allowed.recv().startswith('0{"sid"')  # engine.io's open packet
+    finally:
+        allowed.close()
