@@ -125,7 +125,7 @@ def test_page_gives_fee_time_where_online_legal_source_date_and_hotline(
         assert label in text
     for line in per_channel(record["submission"], fee_text):
         assert line in text
-    assert "Nộp trực tuyến" in text and "Nộp tại: https://dichvucong.gov.vn" in text
+    assert "Nộp trực tuyến" in text and f"Nộp tại: {record['portal_url']}" in text
     for law in record["legal_basis"]:
         assert law["number"] in text
     assert f"Nguồn: {record['source']}" in text
@@ -133,7 +133,7 @@ def test_page_gives_fee_time_where_online_legal_source_date_and_hotline(
     assert "cán bộ đang kiểm tra lại" in text  # the record carries review notes
     assert "1800 1096" in text
     links = [attrs["href"] for tag, attrs in page.tags if tag == "a"]
-    assert record["source"] in links and "https://dichvucong.gov.vn" in links
+    assert record["source"] in links and record["portal_url"] in links
 
 
 def test_page_is_large_print_friendly_and_its_button_is_allowed_to_print(server: Server) -> None:
