@@ -14,18 +14,18 @@ from procedure_kb.loader import read_folder
 from procedure_kb.validation import validate_bundle
 from procedure_kb.wording import review_sections
 
-PROCEDURES = validate_bundle(read_folder()).procedures
+BUNDLE = validate_bundle(read_folder())
+PROCEDURES = BUNDLE.procedures
+RECORDS = [*BUNDLE.procedures, *BUNDLE.documents, *BUNDLE.faqs]
 LAST_REVIEW = max(p["reviewed_at"] for p in PROCEDURES)
 
 
-@pytest.mark.parametrize("procedure", PROCEDURES, ids=lambda p: p["id"])
-def test_every_review_note_names_a_known_field(procedure: dict) -> None:
+@pytest.mark.parametrize("record", RECORDS, ids=lambda r: r["id"])
+def test_every_review_note_names_a_known_field(record: dict) -> None:
     vague = [
-        note
-        for note in procedure["needs_review"]
-        if "*" in review_sections({"needs_review": [note]})
+        note for note in record["needs_review"] if "*" in review_sections({"needs_review": [note]})
     ]
-    assert not vague, f"{procedure['id']}: notes that name no known field: {vague}"
+    assert not vague, f"{record['id']}: notes that name no known field: {vague}"
 
 
 @pytest.mark.parametrize("procedure", PROCEDURES, ids=lambda p: p["id"])
