@@ -12,6 +12,7 @@ import pytest
 import records
 from test_loader import write_folder
 
+from procedure_kb import migrations
 from procedure_kb.repository import Repository
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -116,7 +117,7 @@ def test_default_url_comes_from_settings(tmp_path: Path) -> None:
     result = run("migrate", env={"KB_DATABASE_URL": f"sqlite:///{target}"})
     assert result.returncode == 0, result.stderr
     assert target.is_file()
-    assert result.stdout.strip() == f"sqlite:///{target}: schema at 0002_feedback"
+    assert result.stdout.strip() == f"sqlite:///{target}: schema at {migrations.head()}"
 
 
 def test_search_prints_ranked_ids(loaded_db: str) -> None:
