@@ -175,7 +175,7 @@ def where_to_confirm(record: Record, hotline: str | None) -> str:
     source = record.get("source")
     parts = []
     if source:
-        parts.append(f"tại trang thông tin chính thức của thủ tục: {source}")
+        parts.append(f"tại trang thông tin chính thức: {source}")
     if hotline:
         parts.append(f"gọi Tổng đài Dịch vụ công {hotline} (miễn phí)")
     return " hoặc ".join(parts) if parts else "tại Bộ phận Một cửa nơi nộp hồ sơ"

@@ -58,7 +58,7 @@ FACTS = [
         ("lý lịch tư pháp mất bao nhiêu tiền", "ly lich tu phap mat bao nhieu tien"),
         "ask_fee",
         "ly-lich-tu-phap",
-        ("Cán bộ đang kiểm tra lại thông tin này", "https://congan.laichau.gov.vn/"),
+        ("Lệ phí đang được cán bộ kiểm tra lại nên tôi chưa nêu", "https://congan.laichau.gov.vn/"),
         ("200.000", "100.000", "5.000 đồng"),
     ),
     Fact(
@@ -164,7 +164,7 @@ FACTS = [
         ("liên thông khai sinh mất bao lâu", "lien thong khai sinh mat bao lau"),
         "ask_processing_time",
         "lien-thong-khai-sinh",
-        ("Cán bộ đang kiểm tra lại thông tin này",),
+        ("Thời gian giải quyết đang được cán bộ kiểm tra lại nên tôi chưa nêu",),
         ("tối đa 07 ngày làm việc",),
     ),
     Fact(
@@ -183,7 +183,7 @@ FACTS = [
         ("lệ phí đăng ký thường trú", "le phi dang ky thuong tru"),
         "ask_fee",
         "dang-ky-thuong-tru",
-        ("Cán bộ đang kiểm tra lại thông tin này",),
+        ("Lệ phí đang được cán bộ kiểm tra lại nên tôi chưa nêu",),
         ("20.000 đồng", "10.000 đồng"),
     ),
 ]
