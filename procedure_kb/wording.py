@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from procedure_kb.periods import day_text
-from procedure_kb.review import ALL, Reply, flags
+from procedure_kb.review import ALL, SECTIONS, Reply, flags
 
 Record = Mapping[str, Any]
 
@@ -52,11 +52,13 @@ def review_sections(record: Record) -> set[str]:
 def channel_values(reply: Reply, section: str, ways: Sequence[Record], describe: Any) -> list[str]:
     """``describe`` of each way to submit whose ``section`` may be stated (:func:`per_channel`);
     the others are left to the reply's note. Empty when none may be stated."""
-    if ALL in flags(reply.record).get(section, set()):
-        reply.verdict(section)
+    if ALL in flags(reply.record).get(section, set()) and not reply.shows(section):
         return []
+    named = len(reply.withheld)
     shown = [way for index, way in enumerate(ways) if reply.shows(section, index)]
-    if ways and not shown:
+    if ways and not shown:  # every way withheld: name the part once, not once per way
+        del reply.withheld[named:]
+        reply.withheld.append(SECTIONS[section].label)
         return []
     return per_channel(shown, describe, labelled=len(shown) < len(ways))
 
@@ -76,7 +78,7 @@ def fee_text(way: Record) -> str:
     and what follows (a way resolved by :func:`procedure_kb.periods.as_of`)."""
     text = _plain_fee(way)
     if way.get("fee_until"):
-        text += f" (áp dụng đến hết ngày {day_text(way['fee_until'])})"
+        text = f"Đến hết ngày {day_text(way['fee_until'])}: {text}"
         following = way.get("fee_next")
         if following:
             text += f". Từ ngày {day_text(following['valid_from'])}: {_plain_fee(following)}"
@@ -122,9 +124,7 @@ def submission_lines(procedure: Record, reply: Reply) -> list[str]:
     """Each way to submit with where it goes ("Nộp trực tuyến: ... Cổng Dịch vụ công: URL"); a way
     whose place is in doubt is left to the reply's note."""
     out = []
-    everywhere = ALL in flags(procedure).get("channels", set())
-    if everywhere:
-        reply.verdict("channels")
+    if ALL in flags(procedure).get("channels", set()) and not reply.shows("channels"):
         return out
     for index, way in enumerate(procedure.get("submission") or []):
         if not reply.shows("channels", index):

@@ -103,9 +103,7 @@ def _repository(url: str) -> Repository:
 
 
 @lru_cache(maxsize=256)
-def _checklist(
-    url: str, procedure_id: str, revision: int, hotline: str, today: date
-) -> str | None:
+def _checklist(url: str, procedure_id: str, revision: int, hotline: str, today: date) -> str | None:
     repo = _repository(url)
     procedure = repo.get_procedure(procedure_id)
     if procedure is None:

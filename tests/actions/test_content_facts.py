@@ -9,11 +9,14 @@ never printed as an amount.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from harness import Conversation
 
 from bot.web.checklist import render_checklist
+
+REVIEW_DAY = date(2026, 12, 7)  # the day of the review; answers are given as on that day
 
 
 @dataclass(frozen=True)
@@ -67,12 +70,11 @@ FACTS = [
         "ask_fee",
         "cap-doi-cap-lai-the-can-cuoc",
         (
-            "đổi thẻ Căn cước công dân sang thẻ căn cước 15.000 đồng",
+            "Đến hết ngày 31/12/2026: đổi thẻ Căn cước công dân sang thẻ căn cước 15.000 đồng",
             "đổi thẻ căn cước 25.000 đồng",
             "cấp lại 35.000 đồng",
-            "Đến hết ngày 31/12/2026",
-            "Từ ngày 01/01/2027: 30.000 đồng, 50.000 đồng và 70.000 đồng",
-            "Nộp trực tuyến cùng mức với nộp trực tiếp",
+            "Từ ngày 01/01/2027: Đổi thẻ Căn cước công dân sang thẻ căn cước 30.000 đồng",
+            "đổi thẻ căn cước 50.000 đồng; cấp lại 70.000 đồng",
         ),
         (
             "có thể thấp hơn nộp trực tiếp",
@@ -197,6 +199,7 @@ def _cases():
 
 @pytest.mark.parametrize(("fact", "question"), _cases())
 def test_reply_states_the_corrected_fact(conversation: Conversation, fact: Fact, question: str):
+    conversation.today = REVIEW_DAY
     turn = conversation.say(question, fact.intent)
     assert turn.slots.get("procedure_id") == fact.procedure, turn.text
     for expected in fact.present:
@@ -232,7 +235,7 @@ def test_printable_checklist_states_the_corrected_fact(repo, procedure_id: str):
         for case in procedure["documents"]
         for item in case["items"]
     }
-    page = render_checklist(procedure, glossary, "1900 0000")
+    page = render_checklist(procedure, glossary, "1900 0000", REVIEW_DAY)
     present, absent = CHECKLISTS[procedure_id]
     for expected in present:
         assert expected in page, f"missing {expected!r} on the {procedure_id} checklist"
