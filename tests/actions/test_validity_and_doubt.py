@@ -162,3 +162,41 @@ def test_the_public_export_leaves_out_drafts(repo) -> None:
     draft = dict(repo.get_procedure(CAN_CUOC), id="ban-nhap", status="draft")
     public = public_bundle(Bundle(procedures=[draft]), LAST_REDUCED, HOTLINE)
     assert public.procedures == []
+
+
+# --- the gaps the content review listed -----------------------------------------------------------
+
+POST_PLACE = "Gửi hồ sơ qua bưu chính đến Công an tỉnh, thành phố"
+
+
+def test_the_where_answer_leaves_out_a_flagged_submission_place(kb_db: str) -> None:
+    text = Conversation(today=LAST_REDUCED).say("làm lý lịch tư pháp nộp ở đâu", "ask_where").text
+    assert "Nộp tại nơi tiếp nhận hồ sơ lý lịch tư pháp của Công an tỉnh, thành phố." in text
+    assert POST_PLACE not in text
+    assert "Lưu ý: Nơi nộp hồ sơ (qua bưu điện) đang được cán bộ kiểm tra lại" in text
+    assert text.count("Lưu ý") == 1
+
+
+def test_the_checklist_leaves_out_a_flagged_submission_place(repo) -> None:
+    procedure = repo.get_procedure("ly-lich-tu-phap")
+    page = render_checklist(procedure, _glossary(repo, procedure), HOTLINE, LAST_REDUCED)
+    assert "Công an tỉnh, thành phố." in page.split("<dt>Nơi nộp</dt>", 1)[1]
+    assert POST_PLACE not in page
+    assert "Nơi nộp hồ sơ (qua bưu điện)" in page
+
+
+def test_the_checklist_names_a_legal_basis_in_doubt_once(repo) -> None:
+    procedure = repo.get_procedure(CAN_CUOC)
+    page = render_checklist(procedure, _glossary(repo, procedure), HOTLINE, LAST_REDUCED)
+    assert page.count("Cán bộ đang kiểm tra lại căn cứ pháp lý ở trên.") == 1
+    assert page.count("Lưu ý") == 1
+
+
+def test_the_checklist_does_not_date_a_record_not_rechecked(repo) -> None:
+    procedure = repo.get_procedure("khai-tu")
+    page = render_checklist(procedure, _glossary(repo, procedure), HOTLINE, LAST_REDUCED)
+    assert "Thông tin cập nhật ngày" not in page
+    assert "chưa được cán bộ kiểm tra lại theo quy định mới nhất" in page
+    rechecked = repo.get_procedure(CAN_CUOC)
+    page = render_checklist(rechecked, _glossary(repo, rechecked), HOTLINE, LAST_REDUCED)
+    assert "Thông tin cập nhật ngày 07/12/2026." in page
