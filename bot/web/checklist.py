@@ -25,7 +25,7 @@ from urllib.parse import quote
 
 from procedure_kb.office import national_hotline
 from procedure_kb.periods import as_of, day_text, today_in_vietnam
-from procedure_kb.review import FACT, WITHHELD, Reply, decide, label, withheld_line
+from procedure_kb.review import FACT, WITHHELD, Reply, decide, label
 from procedure_kb.wording import (
     Record,
     case_title,
@@ -40,6 +40,8 @@ from procedure_kb.wording import (
 )
 
 CHECKLIST_PATH = "/webhooks/widget/checklist"
+# Stands where a withheld value would be; the note at the top names it and where to confirm it.
+WITHHELD_ROW = "Đang được cán bộ kiểm tra lại nên chưa nêu (xem lưu ý ở đầu trang)."
 
 _PRINT_SCRIPT = (
     'var b = document.getElementById("in-danh-sach"); b.hidden = false;'
@@ -196,18 +198,11 @@ def _facts(procedure: Record, reply: Reply, today: date) -> str:
     ways = procedure.get("submission") or []
 
     def per_way(section: str, describe) -> list[str]:
-        named = len(reply.withheld)
         values = channel_values(reply, section, ways, describe)
-        if values or not ways:
-            return values
-        del reply.withheld[named:]  # named in its own place, not again in the note
-        return [withheld_line(procedure, [label(procedure, section)], reply.hotline)]
+        return values if values or not ways else [WITHHELD_ROW]
 
     def single(section: str, value: str) -> list[str]:
-        if reply.shows(section):
-            return [value]
-        reply.withheld.pop()  # named in its own place, not again in the note
-        return [withheld_line(procedure, [label(procedure, section)], reply.hotline)]
+        return [value] if reply.shows(section) else [WITHHELD_ROW]
 
     online = online_text(procedure)
     if procedure.get("online_level") in ("full", "partial") and procedure.get("portal_url"):
