@@ -5,10 +5,10 @@ buttons for the natural next question. Functions here are pure: records (plain d
 of docs/kb-format.md) in, :class:`Bubble` objects out; the actions only send them.
 
 Facts a record lists under ``needs_review`` ("fee: ...", "submission[0].time_text: ...") are never
-stated as fact. A single value under review (fee, time, agency, online level, a phone number) is
-withheld: the bubble says staff are checking it and links the official source. Prose and lists under
-review (steps, documents, conditions, an FAQ answer, a glossary entry) are shown with a visible note
-that staff are checking them and the source link, since withholding them would leave nothing.
+stated as fact; :mod:`procedure_kb.review` decides each part. A single value in doubt (fee, time,
+agency, where to submit, online level) is withheld; prose and lists in doubt (steps, documents,
+conditions, an FAQ answer, a glossary entry) are shown. Each reply ends with at most one note that
+names the parts withheld or in doubt and where to confirm them (the procedure's page, the hotline).
 
 How single facts read (fee, time, dossier counts) and which parts of a record are under review come
 from :mod:`procedure_kb.wording`, which the printable checklist of the web widget uses too.
@@ -22,15 +22,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from procedure_kb.office import national_hotline
+from procedure_kb.review import Reply, withheld_line
 from procedure_kb.wording import (
-    CHANNELS,
     CHECKING,
     case_title,
+    channel_values,
     checking_line,
     count_text,
     fee_text,
     online_text,
-    per_channel,
     review_sections,
     sentence,
     skip_text,
@@ -115,31 +116,32 @@ def lines(title: str, bullets: Iterable[str], footer: str | None = None) -> str:
 # --- needs_review -------------------------------------------------------------------------------
 
 
-def review_note(record: Record) -> str | None:
-    """The caveat line when anything in ``record`` is under review."""
-    flagged = review_sections(record)
-    return _caveat(record, flagged, *flagged)
+def reply_for(record: Record) -> Reply:
+    """A :class:`~procedure_kb.review.Reply` for one answer about ``record``."""
+    return Reply(record, national_hotline())
 
 
-def _caveat(record: Record, flagged: set[str], *sections: str) -> str | None:
-    if "*" in flagged or any(s in flagged for s in sections):
-        return "Lưu ý: " + checking_line(record)[0].lower() + checking_line(record)[1:]
-    return None
+def review_note(record: Record, *sections: str) -> str | None:
+    """The one note of a reply that states ``sections`` of ``record`` (all shown sections when
+    none are named), or None when nothing there is in doubt."""
+    reply = reply_for(record)
+    for section in sections or review_sections(record):
+        reply.verdict(section)
+    return reply.note()
 
 
 # --- facts --------------------------------------------------------------------------------------
 
 
-def _summary_of(ways: Sequence[Record], describe: Any) -> str:
-    """One short value for the overview: the in-person way's when the ways differ."""
-    if not ways:
-        return "chưa có thông tin."
-    values = {describe(w) for w in ways}
+def _summary_of(reply: Reply, section: str, ways: Sequence[Record], describe: Any) -> str | None:
+    """One short value for the overview (the in-person way's when the ways differ); None when it
+    is withheld."""
+    values = channel_values(reply, section, ways, describe)
+    if not values:
+        return None if ways else "chưa có thông tin."
     if len(values) == 1:
-        return sentence(values.pop())
-    main = next((w for w in ways if w.get("channel") == "in_person"), ways[0])
-    label = CHANNELS.get(str(main.get("channel")), "").lower()
-    return sentence(f"{describe(main)} (khi {label})")
+        return values[0]
+    return values[0][:1].lower() + values[0][1:]
 
 
 def document_line(item: Record) -> str:
@@ -216,11 +218,6 @@ def _finish(text: str, extras: Sequence[str | None], buttons: list[dict[str, str
     return [Bubble(text), Bubble("\n".join(notes), buttons)]
 
 
-def _value(flagged: set[str], section: str, value: str) -> str:
-    """A single value, or "staff are checking" when it is under review."""
-    return CHECKING + "." if section in flagged else value
-
-
 def checklist_line(procedure: Record, url: str | None) -> str | None:
     """Where to print the list of documents, when there is a list and a link to it."""
     if not url or not procedure.get("documents"):
@@ -230,15 +227,19 @@ def checklist_line(procedure: Record, url: str | None) -> str | None:
 
 def overview(procedure: Record, related: Related, checklist_url: str | None = None) -> list[Bubble]:
     """ask_procedure: what it is, who handles it, time, fee, online, next questions."""
-    flagged = review_sections(procedure)
+    reply = reply_for(procedure)
     ways = procedure.get("submission") or []
-    bullets = [sentence(procedure["summary"])] if procedure.get("summary") else []
-    bullets += [
-        "Cơ quan giải quyết: " + _value(flagged, "agency", sentence(procedure.get("agency"))),
-        "Thời gian: " + _value(flagged, "time", _summary_of(ways, time_text)),
-        "Lệ phí: " + _value(flagged, "fee", _summary_of(ways, fee_text)),
-        "Trực tuyến: " + _value(flagged, "online", online_text(procedure) + _portal(procedure)),
-    ]
+    bullets = []
+    if procedure.get("summary") and reply.shows("summary"):
+        bullets.append(sentence(procedure["summary"]))
+    if reply.shows("agency"):
+        bullets.append("Cơ quan giải quyết: " + sentence(procedure.get("agency")))
+    for label, section, describe in (("Thời gian", "time", time_text), ("Lệ phí", "fee", fee_text)):
+        value = _summary_of(reply, section, ways, describe)
+        if value:
+            bullets.append(f"{label}: {value}")
+    if reply.shows("online"):
+        bullets.append("Trực tuyến: " + online_text(procedure) + _portal(procedure))
     if related.members:
         names = ", ".join(str(m.get("name")) for m in related.members)
         bullets.append(f"Gồm các thủ tục: {names}.")
@@ -249,7 +250,7 @@ def overview(procedure: Record, related: Related, checklist_url: str | None = No
         )
     extras = [
         *interconnected_lines(procedure, related),
-        review_note(procedure),
+        reply.note(),
         checklist_line(procedure, checklist_url),
         "Anh/Chị muốn xem thêm thông tin nào ạ?",
     ]
@@ -261,7 +262,7 @@ def documents_answer(
 ) -> list[Bubble]:
     """ask_documents: every document with originals/copies, by case, skip marks, and the link to
     a printable checklist."""
-    flagged = review_sections(procedure)
+    reply = reply_for(procedure)
     groups = procedure.get("documents") or []
     name = procedure.get("name")
     buttons = next_buttons(procedure, "ask_documents")
@@ -271,6 +272,7 @@ def documents_answer(
             [f"Tôi chưa có danh sách giấy tờ của thủ tục này. {checking_line(procedure)}"],
         )
         return [Bubble(text, buttons)]
+    reply.verdict("documents")
     bubbles = []
     for index, group in enumerate(groups):
         items = [document_line(item) for item in group.get("items") or []]
@@ -289,7 +291,7 @@ def documents_answer(
     )
     extras = [
         *interconnected_lines(procedure, related),
-        _caveat(procedure, flagged, "documents"),
+        reply.note(),
         checklist_line(procedure, checklist_url),
         hint,
     ]
@@ -297,92 +299,103 @@ def documents_answer(
     return facts + _finish(last.text, extras, buttons)
 
 
+def _per_way_answer(
+    procedure: Record, title: str, section: str, describe: Any, intent: str, footer: Any = None
+) -> list[Bubble]:
+    """A fee or time answer: the value of each way that may be stated; the withheld ones named
+    once (in place of the list when nothing is left)."""
+    reply = reply_for(procedure)
+    ways = procedure.get("submission") or []
+    bullets = channel_values(reply, section, ways, describe)
+    note, tail = reply.note(), footer(ways) if footer else None
+    if not bullets:
+        bullets, note, tail = [withheld_line(procedure, reply.withheld, reply.hotline)], None, None
+    text = lines(f"{title} – {procedure.get('name')}:", bullets, tail)
+    return _finish(text, [note], next_buttons(procedure, intent))
+
+
 def fee_answer(procedure: Record, related: Related) -> list[Bubble]:
     """ask_fee: fee per way to submit."""
-    flagged = review_sections(procedure)
-    if "fee" in flagged:
-        bullets = [checking_line(procedure)]
-    else:
-        bullets = per_channel(procedure.get("submission") or [], fee_text)
-    text = lines(f"Lệ phí – {procedure.get('name')}:", bullets)
-    extras = [_caveat(procedure, flagged - {"fee"})]
-    return _finish(text, extras, next_buttons(procedure, "ask_fee"))
+    return _per_way_answer(procedure, "Lệ phí", "fee", fee_text, "ask_fee")
+
+
+def _working_days_footer(ways: Sequence[Record]) -> str | None:
+    counted = any(isinstance(w.get("time_days"), int | float) and w["time_days"] > 0 for w in ways)
+    return "Ngày làm việc không tính thứ Bảy, Chủ nhật và ngày nghỉ lễ, Tết." if counted else None
 
 
 def time_answer(procedure: Record, related: Related) -> list[Bubble]:
     """ask_processing_time: time per way to submit, in working days."""
-    flagged = review_sections(procedure)
-    ways = procedure.get("submission") or []
-    footer = None
-    if "time" in flagged:
-        bullets = [checking_line(procedure)]
-    else:
-        bullets = per_channel(ways, time_text)
-        counted = any(
-            isinstance(w.get("time_days"), int | float) and w["time_days"] > 0 for w in ways
-        )
-        if counted:
-            footer = "Ngày làm việc không tính thứ Bảy, Chủ nhật và ngày nghỉ lễ, Tết."
-    text = lines(f"Thời gian giải quyết – {procedure.get('name')}:", bullets, footer)
-    extras = [_caveat(procedure, flagged - {"time"})]
-    return _finish(text, extras, next_buttons(procedure, "ask_processing_time"))
+    return _per_way_answer(
+        procedure,
+        "Thời gian giải quyết",
+        "time",
+        time_text,
+        "ask_processing_time",
+        _working_days_footer,
+    )
 
 
 def where_answer(procedure: Record, related: Related) -> list[Bubble]:
     """ask_where: the agency and where each way to submit goes."""
-    flagged = review_sections(procedure)
-    bullets = [
-        "Cơ quan giải quyết: " + _value(flagged, "agency", sentence(procedure.get("agency")))
-    ]
-    bullets += submission_lines(procedure)
+    reply = reply_for(procedure)
+    bullets = []
+    if reply.shows("agency"):
+        bullets.append("Cơ quan giải quyết: " + sentence(procedure.get("agency")))
+    bullets += submission_lines(procedure, reply)
+    note = reply.note()
+    if not bullets:
+        bullets, note = [withheld_line(procedure, reply.withheld, reply.hotline)], None
     text = lines(f"Nơi nộp hồ sơ – {procedure.get('name')}:", bullets)
-    extras = [
-        *interconnected_lines(procedure, related),
-        _caveat(procedure, flagged, "agency", "channels"),
-    ]
+    extras = [*interconnected_lines(procedure, related), note]
     return _finish(text, extras, next_buttons(procedure, "ask_where"))
 
 
 def steps_answer(procedure: Record, related: Related) -> list[Bubble]:
     """ask_steps: the ordered steps."""
-    flagged = review_sections(procedure)
+    reply = reply_for(procedure)
     steps = [str(s).strip() for s in procedure.get("steps") or [] if str(s).strip()]
     if not steps:
         bullets = [f"Tôi chưa có các bước của thủ tục này. {checking_line(procedure)}"]
     else:
+        reply.verdict("steps")
         bullets = [
             sentence(s) if s.lower().startswith("bước") else sentence(f"Bước {n}: {s}")
             for n, s in enumerate(steps, 1)
         ]
     text = lines(f"Các bước – {procedure.get('name')}:", bullets)
-    extras = [_caveat(procedure, flagged, "steps")]
-    return _finish(text, extras, next_buttons(procedure, "ask_steps"))
+    return _finish(text, [reply.note()], next_buttons(procedure, "ask_steps"))
 
 
 def online_answer(procedure: Record, related: Related) -> list[Bubble]:
     """ask_online: online level, the portal link, the online way's time and fee."""
-    flagged = review_sections(procedure)
-    if "online" in flagged:
-        bullets = [checking_line(procedure)]
+    reply = reply_for(procedure)
+    if not reply.shows("online"):
+        bullets = [withheld_line(procedure, reply.withheld, reply.hotline)]
+        reply.withheld.clear()
     else:
         bullets = [online_text(procedure)]
-        online = [w for w in procedure.get("submission") or [] if w.get("channel") == "online"]
+        ways = procedure.get("submission") or []
         if procedure.get("online_level") in ("full", "partial"):
             url = procedure.get("portal_url")
             if url:
                 bullets.append(
                     f"Nộp trên Cổng Dịch vụ công (đăng nhập bằng tài khoản VNeID): {url}"
                 )
-            for way in online:
-                if way.get("description"):
+            for index, way in enumerate(ways):
+                if way.get("channel") != "online":
+                    continue
+                if way.get("description") and reply.shows("channels", index):
                     bullets.append(sentence(way["description"]))
-                if "time" not in flagged and "fee" not in flagged:
-                    bullets.append(f"Thời gian: {time_text(way)}. Lệ phí: {fee_text(way)}.")
+                facts = []
+                if reply.shows("time", index):
+                    facts.append(f"Thời gian: {time_text(way)}.")
+                if reply.shows("fee", index):
+                    facts.append(f"Lệ phí: {fee_text(way)}.")
+                if facts:
+                    bullets.append(" ".join(facts))
     text = lines(f"Nộp trực tuyến – {procedure.get('name')}:", bullets)
-    extras = [
-        *interconnected_lines(procedure, related),
-        _caveat(procedure, flagged, "online", "channels", "time", "fee"),
-    ]
+    extras = [*interconnected_lines(procedure, related), reply.note()]
     buttons = next_buttons(procedure, "ask_online")
     if procedure.get("online_level") in ("full", "partial"):
         buttons.append(button("Cách nộp hồ sơ trực tuyến", "ask_faq", faq="nop-ho-so-truc-tuyen"))
@@ -391,16 +404,17 @@ def online_answer(procedure: Record, related: Related) -> list[Bubble]:
 
 def eligibility_answer(procedure: Record, related: Related) -> list[Bubble]:
     """ask_eligibility: who may apply and the conditions."""
-    flagged = review_sections(procedure)
+    reply = reply_for(procedure)
     bullets = []
     if procedure.get("applicants"):
         bullets.append("Người được nộp: " + sentence(procedure["applicants"]))
     bullets.extend(sentence(c) for c in procedure.get("conditions") or [])
     if not bullets:
         bullets = ["Thủ tục này không có điều kiện riêng, công dân có nhu cầu đều được nộp."]
+    else:
+        reply.verdict("eligibility")
     text = lines(f"Ai được làm, điều kiện – {procedure.get('name')}:", bullets)
-    extras = [_caveat(procedure, flagged, "eligibility")]
-    return _finish(text, extras, next_buttons(procedure, "ask_eligibility"))
+    return _finish(text, [reply.note()], next_buttons(procedure, "ask_eligibility"))
 
 
 ANSWERS = {

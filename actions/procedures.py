@@ -7,6 +7,8 @@ becomes the topic (``procedure_id``), so "còn lệ phí thì sao?" follows it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -25,6 +27,7 @@ from actions.formatting import (
 from actions.resolution import choose_faq, choose_procedure, entity_values, usable_text
 from bot.settings import load
 from bot.web.checklist import checklist_url
+from procedure_kb.periods import as_of, today_in_vietnam
 
 TOPIC_SLOT = "procedure_id"
 # Offered as examples when a question names no procedure at all.
@@ -46,12 +49,14 @@ def related_of(procedure: dict[str, Any]) -> Related:
 
 
 def answer_procedure(
-    dispatcher: CollectingDispatcher, intent: str, procedure_id: str
+    dispatcher: CollectingDispatcher, intent: str, procedure_id: str, today: date | None = None
 ) -> list[dict[str, Any]] | None:
-    """Send the answer to ``intent`` about one procedure; None when it does not exist."""
+    """Send the answer to ``intent`` about one procedure, with the values in force ``today``
+    (Vietnam's date by default); None when it does not exist."""
     procedure = kb.repository().get_procedure(procedure_id)
     if procedure is None:
         return None
+    procedure = as_of(procedure, today or today_in_vietnam())
     printable = checklist_url(load().public_url, procedure["id"])
     send(dispatcher, procedure_answer(intent, procedure, related_of(procedure), printable))
     return [SlotSet(TOPIC_SLOT, procedure["id"])] + turns.answered()
@@ -70,6 +75,9 @@ def record_unanswered(tracker: Tracker, intent: str | None) -> None:
 class ActionAnswerProcedure(kb.KnowledgeBaseAction):
     """Answer a question about a procedure from the knowledge base."""
 
+    def __init__(self, clock: Callable[[], date] | None = None) -> None:
+        self.clock = clock  # the day whose fees are stated; Vietnam's date when None
+
     def name(self) -> str:
         return "action_answer_procedure"
 
@@ -81,7 +89,8 @@ class ActionAnswerProcedure(kb.KnowledgeBaseAction):
         entities = message.get("entities") or []
         choice = choose_procedure(message.get("text"), entities, tracker.get_slot(TOPIC_SLOT))
         if choice.found and choice.id:
-            events = answer_procedure(dispatcher, intent, choice.id)
+            today = self.clock() if self.clock else None
+            events = answer_procedure(dispatcher, intent, choice.id, today)
             if events is not None:
                 return events
         if choice.status == "ambiguous":

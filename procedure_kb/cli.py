@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
@@ -104,9 +105,16 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     repo = Repository(args.db)
     try:
-        bundle = repo.export_bundle(include_drafts=not args.published_only)
+        bundle = repo.export_bundle(include_drafts=not (args.published_only or args.public))
     finally:
         repo.close()
+    if args.public:
+        from procedure_kb.exchange import public_bundle
+        from procedure_kb.office import national_hotline
+        from procedure_kb.periods import today_in_vietnam
+
+        day = args.as_of or today_in_vietnam()
+        bundle = public_bundle(bundle, day, national_hotline())
     if args.kind:
         for kind in KINDS:
             if kind != args.kind:
@@ -213,6 +221,18 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("file")
     exp.add_argument("--kind", choices=KINDS, help="only records of this kind")
     exp.add_argument("--published-only", action="store_true", help="leave out drafts and retired")
+    exp.add_argument(
+        "--public",
+        action="store_true",
+        help="for readers outside the staff: published records as on one day, doubtful values "
+        "replaced by where to confirm them (not for re-import)",
+    )
+    exp.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="with --public: the day whose values are written (default: today in Vietnam)",
+    )
     exp.set_defaults(run=cmd_export)
 
     search = commands.add_parser("search", help="rank records for a citizen's text")

@@ -10,6 +10,12 @@
 In rows, list fields (aliases, keywords, conditions, steps, members, phrasings, ...) hold one entry
 per line of the cell; the nested parts ``submission``, ``documents`` and ``legal_basis`` hold JSON.
 Reading only parses; the repository validates and writes everything in one transaction.
+
+A *public* export (:func:`public_bundle`, ``export --public``) is for readers outside the staff
+(other sites, open data): published records as they hold on one day, every value the display rule
+of :mod:`procedure_kb.review` withholds replaced by the line that says which part to confirm and
+where, and the staff notes replaced by the names of the parts in doubt. It is not meant to be
+imported back.
 """
 
 from __future__ import annotations
@@ -32,7 +38,10 @@ from procedure_kb.bundle import (
     PROCEDURE_FIELDS,
     Bundle,
 )
+from procedure_kb.periods import as_of
+from procedure_kb.review import WITHHELD, decide, flags, label, withheld_line
 from procedure_kb.validation import Problem, ValidationError, normalize_record
+from procedure_kb.wording import fee_text
 
 FORMAT = "procedure_kb"
 VERSION = 1
@@ -70,6 +79,54 @@ GUIDE = (
     "và báo bản ghi, cột, lý do.",
     "Trang tính này bị bỏ qua khi nhập.",
 )
+
+
+def _public_procedure(procedure: dict, day: date, hotline: str) -> dict:
+    record = as_of(procedure, day)
+
+    def held(section: str, way: int | None = None) -> str | None:
+        if decide(record, section, way) != WITHHELD:
+            return None
+        return withheld_line(record, [label(record, section, way)], hotline)
+
+    ways = []
+    for index, way in enumerate(record["submission"]):
+        out = {k: way[k] for k in ("channel", "time_days", "time_text", "fee", "fee_vnd")}
+        out["fee"], out["fees"] = fee_text(way), []
+        if line := held("fee", index):
+            out["fee"], out["fee_vnd"] = line, None
+        if line := held("time", index):
+            out["time_text"], out["time_days"] = line, None
+        out["description"] = held("channels", index) or way.get("description")
+        ways.append(out)
+    public = {k: v for k, v in record.items() if k in procedure}
+    public["submission"] = ways
+    public["agency"] = held("agency") or record.get("agency")
+    public["needs_review"] = [
+        f"{section}: {label(record, section)} đang được cán bộ kiểm tra lại"
+        for section in flags(record)
+    ]
+    return public
+
+
+def public_bundle(bundle: Bundle, day: date, hotline: str) -> Bundle:
+    """The published records of ``bundle`` as citizens are told them on ``day`` (see the module
+    docstring): nothing the display rule withholds is written as a value."""
+    out = Bundle()
+    for kind in KINDS:
+        for record in bundle.of(kind):
+            if record.get("status", "published") != "published":
+                continue
+            if kind == "procedure":
+                record = _public_procedure(record, day, hotline)
+            else:
+                record = dict(record)
+                record["needs_review"] = [
+                    f"{section}: {label(record, section)} đang được cán bộ kiểm tra lại"
+                    for section in flags(record)
+                ]
+            out.add(kind, record)
+    return out
 
 
 class FileFormatError(ValueError):

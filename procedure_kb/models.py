@@ -78,6 +78,7 @@ class Submission(Base):
     time_text = Column(Text)
     fee = Column(Text)
     fee_vnd = Column(BigInteger)
+    fees = Column(JSON)  # dated fees [{valid_from, valid_until, fee, fee_vnd}], dates as text
     description = Column(Text)
 
 
@@ -136,6 +137,8 @@ class LegalBasis(Base):
     number = Column(Text, nullable=False)
     title = Column(Text, nullable=False)
     date = Column(Date)
+    valid_from = Column(Date)  # in force from (null: already in force)
+    valid_until = Column(Date)  # in force until, inclusive (null: no end known)
 
 
 class GroupMember(Base):

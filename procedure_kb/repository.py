@@ -14,7 +14,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from functools import lru_cache
 from typing import Any
 
@@ -118,6 +118,24 @@ def _decoded(raw: str) -> tuple[str, ...]:
 def _strings(raw: str | None) -> list[str]:
     """A JSON list of strings read as text (many rows share a value, e.g. ``[]``)."""
     return list(_decoded(raw)) if raw else []
+
+
+def _fees_written(fees: list[dict]) -> list[dict]:
+    """Dated fees for the JSON column (dates as ``YYYY-MM-DD``)."""
+    return [
+        {k: v.isoformat() if isinstance(v, date) else v for k, v in fee.items()} for fee in fees
+    ]
+
+
+def _fees_read(raw: str | None) -> list[dict]:
+    """Dated fees from the JSON column, with their dates back as dates."""
+    out = []
+    for fee in json.loads(raw) if raw else []:
+        for key in ("valid_from", "valid_until"):
+            if fee.get(key):
+                fee[key] = date.fromisoformat(fee[key])
+        out.append(fee)
+    return out
 
 
 def normalize_phone(phone: str) -> str:
@@ -315,7 +333,7 @@ class Repository:
 
         submissions = owned(
             SUBMISSIONS, "procedure_id", "channel", "time_days", "time_text", "fee", "fee_vnd",
-            "description",
+            "fees", "description",
         )  # fmt: skip
         steps = owned(STEPS, "procedure_id", "text")
         cases = owned(CASES, "procedure_id", "position", "case")
@@ -323,7 +341,7 @@ class Repository:
             ITEMS, "procedure_id", "case_position", "document_id", "name", "template",
             "originals", "copies", "note", "skip_if",
         )  # fmt: skip
-        legal = owned(LEGAL, "procedure_id", "number", "title", "date")
+        legal = owned(LEGAL, "procedure_id", "number", "title", "date", "valid_from", "valid_until")
         members = owned(MEMBERS, "group_id", "member_id")
         out = []
         for row in main:
@@ -336,10 +354,11 @@ class Repository:
                     "time_text": time_text,
                     "fee": fee,
                     "fee_vnd": fee_vnd,
+                    "fees": _fees_read(fees),
                     "description": description,
                 }
-                for _, channel, days, time_text, fee, fee_vnd, description in submissions.get(
-                    pid, ()
+                for _, channel, days, time_text, fee, fee_vnd, fees, description in (
+                    submissions.get(pid, ())
                 )
             ]
             record["steps"] = [text for _, text in steps.get(pid, ())]
@@ -364,8 +383,14 @@ class Repository:
                 for _, position, case in cases.get(pid, ())
             ]
             record["legal_basis"] = [
-                {"number": number, "title": title, "date": day}
-                for _, number, title, day in legal.get(pid, ())
+                {
+                    "number": number,
+                    "title": title,
+                    "date": day,
+                    "valid_from": start,
+                    "valid_until": end,
+                }
+                for _, number, title, day, start, end in legal.get(pid, ())
             ]
             record["members"] = [member for _, member in members.get(pid, ())]
             out.append({name: record[name] for name in PROCEDURE_FIELDS})
@@ -469,7 +494,9 @@ class Repository:
         for r in records:
             pid = r["id"]
             for pos, s in enumerate(r["submission"]):
-                rows[SUBMISSIONS].append({"procedure_id": pid, "position": pos, **s})
+                rows[SUBMISSIONS].append(
+                    {"procedure_id": pid, "position": pos, **s, "fees": _fees_written(s["fees"])}
+                )
             for pos, text in enumerate(r["steps"]):
                 rows[STEPS].append({"procedure_id": pid, "position": pos, "text": text})
             for pos, case in enumerate(r["documents"]):

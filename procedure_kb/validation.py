@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from procedure_kb.bundle import DOCUMENT, FAQ, FIELDS, KINDS, PROCEDURE, Bundle
+from procedure_kb.review import names_a_field
 from procedure_kb.text import nfc
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -30,10 +31,17 @@ MAX_TEXT = 20_000
 MAX_ITEMS = 500
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_SUBMISSION_KEYS = ("channel", "time_days", "time_text", "fee", "fee_vnd", "description")
+_SUBMISSION_KEYS = ("channel", "time_days", "time_text", "fee", "fee_vnd", "fees", "description")
+_FEE_KEYS = ("valid_from", "valid_until", "fee", "fee_vnd")
 _CASE_KEYS = ("case", "items")
 _ITEM_KEYS = ("document", "name", "template", "originals", "copies", "note", "skip_if")
-_LEGAL_KEYS = ("number", "title", "date")
+_LEGAL_KEYS = ("number", "title", "date", "valid_from", "valid_until")
+# Names a review note may start with besides the record's own fields (parts of nested values).
+_NESTED_FIELDS = {
+    PROCEDURE: set(_SUBMISSION_KEYS + _FEE_KEYS + _CASE_KEYS + _ITEM_KEYS + _LEGAL_KEYS) | {"time"},
+    DOCUMENT: set(),
+    FAQ: set(),
+}
 
 
 @dataclass(frozen=True)
@@ -250,6 +258,52 @@ def _common_tail(c: _Checker, raw: dict, out: dict) -> None:
     out["source"] = c.text(raw.get("source"), "source", required=True)
     out["reviewed_at"] = c.day(raw.get("reviewed_at"), "reviewed_at", required=True)
     out["needs_review"] = c.text_list(raw.get("needs_review"), "needs_review")
+    known = set(FIELDS[c.kind]) | _NESTED_FIELDS[c.kind]
+    for i, note in enumerate(out["needs_review"]):
+        if not names_a_field(note, known):
+            c.problem(
+                f"needs_review[{i}]",
+                f"{note[:60]!r} names no field; start it with the field it is about, "
+                "e.g. 'fee: ...' or 'submission[1].time_days: ...'",
+            )
+
+
+def _period(c: _Checker, raw: dict, name: str) -> tuple[date | None, date | None]:
+    """``valid_from`` / ``valid_until`` of ``raw``, checked to be in order."""
+    start = c.day(raw.get("valid_from"), f"{name}.valid_from")
+    end = c.day(raw.get("valid_until"), f"{name}.valid_until")
+    if start and end and end < start:
+        c.problem(f"{name}.valid_until", f"{end} is before valid_from {start}")
+    return start, end
+
+
+def _fees(c: _Checker, value: Any, name: str) -> list[dict]:
+    """Dated fees of one way to submit: each with a period, none overlapping another."""
+    out = []
+    for i, raw in enumerate(c.items(value, name)):
+        where = f"{name}[{i}]"
+        if c.mapping(raw, where, _FEE_KEYS) is None:
+            continue
+        start, end = _period(c, raw, where)
+        entry = {
+            "valid_from": start,
+            "valid_until": end,
+            "fee": c.text(raw.get("fee"), f"{where}.fee"),
+            "fee_vnd": c.number(raw.get("fee_vnd"), f"{where}.fee_vnd"),
+        }
+        if entry["fee"] is None and entry["fee_vnd"] is None:
+            c.problem(where, "gives neither fee nor fee_vnd")
+        if start is None and end is None and len(value) > 1:
+            c.problem(where, "needs valid_from or valid_until (the other fees are dated)")
+        out.append(entry)
+    low, high = date.min, date.max
+    spans = sorted(
+        ((e["valid_from"] or low, e["valid_until"] or high, i) for i, e in enumerate(out)),
+    )
+    for (_, end, i), (start, _, j) in zip(spans, spans[1:]):
+        if start <= end:
+            c.problem(f"{name}[{j}]", f"its period overlaps the period of {name}[{i}]")
+    return out
 
 
 def _submission(c: _Checker, value: Any) -> list[dict]:
@@ -267,11 +321,14 @@ def _submission(c: _Checker, value: Any) -> list[dict]:
                 "time_text": c.text(raw.get("time_text"), f"{name}.time_text"),
                 "fee": c.text(raw.get("fee"), f"{name}.fee"),
                 "fee_vnd": c.number(raw.get("fee_vnd"), f"{name}.fee_vnd"),
+                "fees": _fees(c, raw.get("fees"), f"{name}.fees"),
                 "description": c.text(
                     raw.get("description"), f"{name}.description", multiline=True, max_len=MAX_TEXT
                 ),
             }
         )
+        if out[-1]["fees"] and (out[-1]["fee"] is not None or out[-1]["fee_vnd"] is not None):
+            c.problem(f"{name}.fees", "give either fee / fee_vnd or dated fees, not both")
     return out
 
 
@@ -319,11 +376,14 @@ def _legal_basis(c: _Checker, value: Any) -> list[dict]:
         name = f"legal_basis[{i}]"
         if c.mapping(raw, name, _LEGAL_KEYS) is None:
             continue
+        start, end = _period(c, raw, name)
         out.append(
             {
                 "number": c.text(raw.get("number"), f"{name}.number", required=True),
                 "title": c.text(raw.get("title"), f"{name}.title", required=True),
                 "date": c.day(raw.get("date"), f"{name}.date"),
+                "valid_from": start,
+                "valid_until": end,
             }
         )
     return out

@@ -5,16 +5,18 @@ Shared by the chat replies (``actions/formatting.py``) and the printable checkli
 Pure functions over records in the file shape (docs/kb-format.md); nothing here imports Rasa.
 
 Facts a record lists under ``needs_review`` ("fee: ...", "submission[0].time_text: ...") are never
-stated as fact: :func:`review_sections` says which parts of a record are concerned, and callers
-withhold a single value under review (fee, time, agency, online level, a phone number) or show prose
-and lists under review (steps, documents, conditions) with a visible note and the source link.
+stated as fact: every value goes through the one rule of :mod:`procedure_kb.review` (a
+:class:`~procedure_kb.review.Reply` collects what was withheld or shown in doubt, and the reply ends
+with one note naming those parts and where to confirm them).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+
+from procedure_kb.periods import day_text
+from procedure_kb.review import ALL, SECTIONS, Reply, flags
 
 Record = Mapping[str, Any]
 
@@ -26,54 +28,6 @@ DATA_SOURCES = {
     "chip_id": "thẻ căn cước gắn chip",
     "vneid": "ứng dụng VNeID",
     "personal_data_store": "Kho dữ liệu cá nhân trên Cổng Dịch vụ công",
-}
-
-# Record fields behind each part of an answer, for ``needs_review`` checks.
-SECTION_FIELDS: dict[str, set[str]] = {
-    "summary": {"summary", "result"},
-    "agency": {"agency", "level"},
-    "fee": {"fee", "fee_vnd"},
-    "time": {"time_days", "time_text", "time"},
-    "channels": {"description", "channel"},
-    "online": {"online_level", "portal_url"},
-    "steps": {"steps"},
-    "documents": {"documents", "items", "originals", "copies", "skip_if", "template"},
-    "eligibility": {"applicants", "conditions"},
-    # glossary and FAQ fields
-    "what": {"what"},
-    "issuer": {"issuer"},
-    "how_to_get": {"how_to_get"},
-    "doc_template": {"template"},
-    "replaced_by": {"replaced_by"},
-    "answer": {"answer"},
-    # office data
-    "sessions": {"sessions", "office_hours"},
-    "number": {"number", "phone"},
-}
-# A bare "submission" flag covers every part that comes from the ways to submit.
-SUBMISSION_SECTIONS = {"fee", "time", "channels", "online"}
-# Fields no answer states (codes, legal basis, bookkeeping): notes on them change nothing here.
-UNSHOWN_FIELDS = {
-    "id",
-    "code",
-    "name",
-    "question",
-    "aliases",
-    "keywords",
-    "phrasings",
-    "field",
-    "legal_basis",
-    "published_by",
-    "local_variant",
-    "effective_from",
-    "effective_to",
-    "status",
-    "source",
-    "reviewed_at",
-    "related_procedures",
-    "members",
-    "interconnected_group",
-    "result",
 }
 
 CHECKING = "cán bộ đang kiểm tra lại thông tin này"
@@ -90,38 +44,23 @@ def sentence(text: Any) -> str:
 # --- needs_review ---------------------------------------------------------------------------------
 
 
-_FIELD_PATH = re.compile(r"^[a-z_]+(\[\d+\])?(\.[a-z_]+(\[\d+\])?)*$")
-
-
-def _flag_tokens(note: str) -> set[str] | None:
-    """Field names of a "field.path: note" ("submission[0].fee: ..." -> {submission, fee});
-    None for a note in prose, which names no field."""
-    key = note.split(":", 1)[0].strip().lower() if ":" in note else ""
-    if not _FIELD_PATH.match(key):
-        return None
-    return {t for t in re.split(r"[.\[\]]+", key) if t and not t.isdigit()}
-
-
 def review_sections(record: Record) -> set[str]:
-    """Sections of ``record`` that staff have not confirmed.
+    """Sections of ``record`` that staff have not confirmed (see :mod:`procedure_kb.review`)."""
+    return set(flags(record))
 
-    "*" stands for a note on no field we know: answers then carry a general caveat line, but
-    nothing is withheld.
-    """
-    flagged: set[str] = set()
-    for note in record.get("needs_review") or []:
-        tokens = _flag_tokens(str(note))
-        if tokens is None:
-            flagged.add("*")
-            continue
-        specific = tokens - {"submission"}
-        hits = {name for name, fields in SECTION_FIELDS.items() if fields & specific}
-        if not specific and "submission" in tokens:
-            hits = set(SUBMISSION_SECTIONS)
-        if not hits and not specific <= UNSHOWN_FIELDS:
-            hits = {"*"}
-        flagged |= hits
-    return flagged
+
+def channel_values(reply: Reply, section: str, ways: Sequence[Record], describe: Any) -> list[str]:
+    """``describe`` of each way to submit whose ``section`` may be stated (:func:`per_channel`);
+    the others are left to the reply's note. Empty when none may be stated."""
+    if ALL in flags(reply.record).get(section, set()) and not reply.shows(section):
+        return []
+    named = len(reply.withheld)
+    shown = [way for index, way in enumerate(ways) if reply.shows(section, index)]
+    if ways and not shown:  # every way withheld: name the part once, not once per way
+        del reply.withheld[named:]
+        reply.withheld.append(SECTIONS[section].label)
+        return []
+    return per_channel(shown, describe, labelled=len(shown) < len(ways))
 
 
 def checking_line(record: Record) -> str:
@@ -135,7 +74,18 @@ def checking_line(record: Record) -> str:
 
 
 def fee_text(way: Record) -> str:
-    """The fee of one way to submit, in words."""
+    """The fee of one way to submit, in words; a fee in force for a short period says until when
+    and what follows (a way resolved by :func:`procedure_kb.periods.as_of`)."""
+    text = _plain_fee(way)
+    if way.get("fee_until"):
+        text = f"Đến hết ngày {day_text(way['fee_until'])}: {text}"
+        following = way.get("fee_next")
+        if following:
+            text += f". Từ ngày {day_text(following['valid_from'])}: {_plain_fee(following)}"
+    return text
+
+
+def _plain_fee(way: Record) -> str:
     if way.get("fee"):
         return str(way["fee"]).strip().rstrip(".")
     amount = way.get("fee_vnd")
@@ -158,22 +108,27 @@ def time_text(way: Record) -> str:
     return "chưa có thông tin"
 
 
-def per_channel(ways: Sequence[Record], describe: Any) -> list[str]:
-    """One bullet when every channel says the same, else one bullet per channel."""
+def per_channel(ways: Sequence[Record], describe: Any, labelled: bool = False) -> list[str]:
+    """One bullet when every channel says the same (unless ``labelled``), else one per channel."""
     values = [
         (CHANNELS.get(str(w.get("channel")), str(w.get("channel"))), describe(w)) for w in ways
     ]
     if not values:
         return ["chưa có thông tin"]
-    if len({value for _, value in values}) == 1:
+    if len({value for _, value in values}) == 1 and not labelled:
         return [sentence(values[0][1])]
     return [f"{label}: {sentence(value)}" for label, value in values]
 
 
-def submission_lines(procedure: Record) -> list[str]:
-    """Each way to submit with where it goes ("Nộp trực tuyến: ... Cổng Dịch vụ công: URL")."""
+def submission_lines(procedure: Record, reply: Reply) -> list[str]:
+    """Each way to submit with where it goes ("Nộp trực tuyến: ... Cổng Dịch vụ công: URL"); a way
+    whose place is in doubt is left to the reply's note."""
     out = []
-    for way in procedure.get("submission") or []:
+    if ALL in flags(procedure).get("channels", set()) and not reply.shows("channels"):
+        return out
+    for index, way in enumerate(procedure.get("submission") or []):
+        if not reply.shows("channels", index):
+            continue
         label = CHANNELS.get(str(way.get("channel")), str(way.get("channel")))
         detail = sentence(way.get("description")) if way.get("description") else ""
         if way.get("channel") == "online" and procedure.get("portal_url"):

@@ -24,6 +24,7 @@ import logging
 import mimetypes
 import re
 from collections.abc import Awaitable, Callable
+from datetime import date
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,7 @@ from bot.web.feedback import (
 )
 from bot.web.quota import DailyQuota, QuotaExceeded
 from procedure_kb.office import national_hotline
+from procedure_kb.periods import today_in_vietnam
 from procedure_kb.repository import FeedbackLimitReached, Repository
 
 logger = logging.getLogger(__name__)
@@ -113,19 +115,20 @@ def _repository(url: str) -> Repository:
 
 
 @lru_cache(maxsize=256)
-def _checklist(url: str, procedure_id: str, revision: int, hotline: str) -> str | None:
+def _checklist(url: str, procedure_id: str, revision: int, hotline: str, today: date) -> str | None:
     repo = _repository(url)
     procedure = repo.get_procedure(procedure_id)
     if procedure is None:
         return None
     ids = {item["document"] for group in procedure["documents"] for item in group["items"]}
     glossary = {doc_id: repo.get_document(doc_id) or {} for doc_id in sorted(ids)}
-    return render_checklist(procedure, glossary, hotline)
+    return render_checklist(procedure, glossary, hotline, today)
 
 
 def checklist_page(url: str, procedure_id: str) -> str | None:
     """The checklist page of a published procedure, or None (blocking: run it in an executor)."""
-    return _checklist(url, procedure_id, _repository(url).revision(), national_hotline())
+    revision, hotline = _repository(url).revision(), national_hotline()
+    return _checklist(url, procedure_id, revision, hotline, today_in_vietnam())
 
 
 def save_feedback(url: str, session_id: str, kind: str, rating: str, **texts: str | None) -> int:

@@ -3,7 +3,9 @@
 A plain HTML page a citizen opens from the chat and prints, or a helper ticks on paper: the
 documents grouped by case with a ☐ each, then fee, processing time, where to submit, the online
 link, the legal basis, the source and the review date. Facts read as in the chat
-(:mod:`procedure_kb.wording`); a value staff are checking is withheld the same way.
+(:mod:`procedure_kb.wording`) with the values in force on the day shown
+(:func:`procedure_kb.periods.as_of`); what is withheld or in doubt follows the one rule of
+:mod:`procedure_kb.review`, and one note at the top names those parts and where to confirm them.
 
 Every text from the knowledge base is escaped. The only script is the print button, allowed by its
 hash in :data:`CONTENT_SECURITY_POLICY`; without JavaScript the page reads and prints the same.
@@ -16,20 +18,21 @@ import base64
 import hashlib
 import re
 from collections.abc import Mapping
+from datetime import date
 from html import escape
 from typing import Any
 from urllib.parse import quote
 
 from procedure_kb.office import national_hotline
+from procedure_kb.periods import as_of, day_text, today_in_vietnam
+from procedure_kb.review import FACT, WITHHELD, Reply, decide, label
 from procedure_kb.wording import (
-    CHECKING,
     Record,
     case_title,
+    channel_values,
     count_text,
     fee_text,
     online_text,
-    per_channel,
-    review_sections,
     sentence,
     skip_text,
     submission_lines,
@@ -37,6 +40,8 @@ from procedure_kb.wording import (
 )
 
 CHECKLIST_PATH = "/webhooks/widget/checklist"
+# Stands where a withheld value would be; the note at the top names it and where to confirm it.
+WITHHELD_ROW = "Đang được cán bộ kiểm tra lại nên chưa nêu (xem lưu ý ở đầu trang)."
 
 _PRINT_SCRIPT = (
     'var b = document.getElementById("in-danh-sach"); b.hidden = false;'
@@ -134,7 +139,7 @@ def message_page(title: str, message: str) -> str:
     return _page(title, body)
 
 
-def _item(item: Record, glossary: Mapping[str, Record]) -> str:
+def _item(item: Record, glossary: Mapping[str, Record], reply: Reply) -> str:
     name = escape(str(item.get("name") or item.get("document")))
     if item.get("template"):
         name += f" ({escape(str(item['template']))})"
@@ -148,24 +153,26 @@ def _item(item: Record, glossary: Mapping[str, Record]) -> str:
         parts.append(f"<p>{_text(sentence(item['note']))}</p>")
     entry = glossary.get(str(item.get("document"))) or {}
     if entry.get("what"):
-        checking = f" ({CHECKING})" if review_sections(entry) & {"what", "*"} else ""
-        parts.append(f'<p class="what">Là gì: {_text(sentence(entry["what"]))}{checking}</p>')
+        if decide(entry, "what") != FACT:
+            reply.doubtful.append(f"{label(entry, 'what')} “{entry.get('name')}”")
+        parts.append(f'<p class="what">Là gì: {_text(sentence(entry["what"]))}</p>')
     return (
         '<li><span class="box" aria-hidden="true">☐</span>'
         f'<div class="doc">{"".join(parts)}</div></li>'
     )
 
 
-def _documents(procedure: Record, glossary: Mapping[str, Record]) -> str:
+def _documents(procedure: Record, glossary: Mapping[str, Record], reply: Reply) -> str:
     groups = procedure.get("documents") or []
     if not groups:
         return "<p>Chưa có danh sách giấy tờ của thủ tục này. Anh/Chị vui lòng hỏi cán bộ ạ.</p>"
+    reply.verdict("documents")
     out = []
     for index, group in enumerate(groups):
         heading = case_title(group.get("case"), index, len(groups))
         if heading:
             out.append(f"<h3>{escape(heading)}</h3>")
-        items = "\n".join(_item(item, glossary) for item in group.get("items") or [])
+        items = "\n".join(_item(item, glossary, reply) for item in group.get("items") or [])
         out.append(f'<ul class="checklist">\n{items}\n</ul>')
     return "\n".join(out)
 
@@ -176,32 +183,42 @@ def _bullets(values: list[str]) -> str:
     return "<ul>" + "".join(f"<li>{_text(value)}</li>" for value in values) + "</ul>"
 
 
-def _facts(procedure: Record) -> str:
-    flagged = review_sections(procedure)
-    ways = procedure.get("submission") or []
-    checking = [sentence(CHECKING[:1].upper() + CHECKING[1:])]
+def _law(law: Record, today: date) -> str:
+    text = f"{law.get('number')} – {law.get('title')}"
+    if law.get("date"):
+        text += f" (ngày {_date(law['date'])})"
+    if law.get("valid_from") and law["valid_from"] > today:
+        text += f", có hiệu lực từ ngày {day_text(law['valid_from'])}"
+    elif law.get("valid_until"):
+        text += f", áp dụng đến hết ngày {day_text(law['valid_until'])}"
+    return sentence(text)
 
-    def fact(section: str, values: list[str]) -> list[str]:
-        return checking if section in flagged else values
+
+def _facts(procedure: Record, reply: Reply, today: date) -> str:
+    ways = procedure.get("submission") or []
+
+    def per_way(section: str, describe) -> list[str]:
+        values = channel_values(reply, section, ways, describe)
+        return values if values or not ways else [WITHHELD_ROW]
+
+    def single(section: str, value: str) -> list[str]:
+        return [value] if reply.shows(section) else [WITHHELD_ROW]
 
     online = online_text(procedure)
     if procedure.get("online_level") in ("full", "partial") and procedure.get("portal_url"):
         online += f" Nộp tại: {procedure['portal_url']}"
+    fee = per_way("fee", fee_text)
+    time = per_way("time", time_text)
     rows = [
-        ("Lệ phí", fact("fee", per_channel(ways, fee_text))),
-        ("Thời gian giải quyết", fact("time", per_channel(ways, time_text))),
-        ("Cơ quan giải quyết", fact("agency", [sentence(procedure.get("agency") or "")])),
-        ("Nơi nộp", submission_lines(procedure)),
-        ("Nộp trực tuyến", fact("online", [online])),
+        ("Lệ phí", fee),
+        ("Thời gian giải quyết", time),
+        ("Cơ quan giải quyết", single("agency", sentence(procedure.get("agency") or ""))),
+        ("Nơi nộp", submission_lines(procedure, reply)),
+        ("Nộp trực tuyến", single("online", online)),
     ]
-    legal = [
-        sentence(
-            f"{law.get('number')} – {law.get('title')}"
-            + (f" (ngày {_date(law['date'])})" if law.get("date") else "")
-        )
-        for law in procedure.get("legal_basis") or []
-    ]
+    legal = [_law(law, today) for law in procedure.get("legal_basis") or []]
     if legal:
+        reply.verdict("legal_basis")
         rows.append(("Căn cứ pháp lý", legal))
     return (
         "<dl>\n"
@@ -214,9 +231,29 @@ def _facts(procedure: Record) -> str:
     )
 
 
-def render_checklist(procedure: Record, glossary: Mapping[str, Record], hotline: str) -> str:
-    """The page for ``procedure``; ``glossary`` maps document ids to glossary entries (their
-    explanation is shown under each document when there is one); ``hotline`` goes in the footer."""
+def _checked_on(procedure: Record) -> str:
+    """The review date, or that the record was not re-checked (a ``reviewed_at`` note)."""
+    if decide(procedure, "reviewed_at") == WITHHELD:
+        return (
+            "<p>Thông tin của thủ tục này chưa được cán bộ kiểm tra lại theo quy định mới nhất. "
+            "Anh/Chị đối chiếu tại trang thông tin chính thức ở trên trước khi đi nộp.</p>\n"
+        )
+    if procedure.get("reviewed_at"):
+        return f"<p>Thông tin cập nhật ngày {escape(_date(procedure['reviewed_at']))}.</p>\n"
+    return ""
+
+
+def render_checklist(
+    procedure: Record, glossary: Mapping[str, Record], hotline: str, today: date | None = None
+) -> str:
+    """The page for ``procedure`` with the values in force ``today`` (Vietnam's date by default);
+    ``glossary`` maps document ids to glossary entries (their explanation is shown under each
+    document when there is one); ``hotline`` goes in the footer and in the review note."""
+    today = today or today_in_vietnam()
+    procedure = as_of(procedure, today)
+    reply = Reply(procedure, hotline)
+    documents = _documents(procedure, glossary, reply)
+    facts = _facts(procedure, reply, today)
     name = str(procedure.get("name") or procedure.get("id"))
     source = str(procedure.get("source") or "")
     code = (
@@ -224,13 +261,8 @@ def render_checklist(procedure: Record, glossary: Mapping[str, Record], hotline:
         if procedure.get("code")
         else ""
     )
-    review = ""
-    if procedure.get("needs_review"):
-        where = f" Anh/Chị xem thông tin chính thức tại: {_text(source)}" if source else ""
-        review = (
-            '<p class="review" role="note"><strong>Lưu ý:</strong> cán bộ đang kiểm tra lại '
-            f"một số thông tin của thủ tục này.{where}</p>\n"
-        )
+    note = reply.note()
+    review = f'<p class="review" role="note">{_text(note)}</p>\n' if note else ""
     body = (
         "<header>\n"
         '<p class="eyebrow">Danh sách giấy tờ cần chuẩn bị</p>\n'
@@ -241,15 +273,11 @@ def render_checklist(procedure: Record, glossary: Mapping[str, Record], hotline:
         "(Ctrl+P).</p></noscript>\n"
         "</header>\n<main>\n"
         f"{review}"
-        f"<section>\n<h2>Giấy tờ cần chuẩn bị</h2>\n{_documents(procedure, glossary)}\n</section>\n"
-        f"<section>\n<h2>Thông tin thủ tục</h2>\n{_facts(procedure)}\n</section>\n"
+        f"<section>\n<h2>Giấy tờ cần chuẩn bị</h2>\n{documents}\n</section>\n"
+        f"<section>\n<h2>Thông tin thủ tục</h2>\n{facts}\n</section>\n"
         "</main>\n<footer>\n"
         + (f"<p>Nguồn: {_text(source)}</p>\n" if source else "")
-        + (
-            f"<p>Thông tin cập nhật ngày {escape(_date(procedure['reviewed_at']))}.</p>\n"
-            if procedure.get("reviewed_at")
-            else ""
-        )
+        + _checked_on(procedure)
         + f"<p>Cần hỗ trợ, Anh/Chị gọi Tổng đài Dịch vụ công <strong>{escape(hotline)}</strong> "
         "(miễn phí).</p>\n"
         "<p>In từ Trợ lý Dịch vụ công.</p>\n</footer>"

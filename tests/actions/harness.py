@@ -7,6 +7,7 @@ import asyncio
 import inspect
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -126,11 +127,18 @@ class Conversation:
     sender_id: str = "cong-dan-1"
     slots: dict[str, Any] = field(default_factory=dict)
     history: list[dict[str, Any]] = field(default_factory=list)
+    today: date | None = None  # the day procedure answers are given on (Vietnam's today if None)
 
     def say(self, text: str, intent: str, entities: Iterable[dict[str, Any]] = ()) -> Turn:
         entities = list(entities)
         tracker = make_tracker(text, intent, entities, self.slots, self.history, self.sender_id)
-        turn = run_action(ROUTES[intent](), tracker)
+        route = ROUTES[intent]
+        if route is ActionAnswerProcedure and self.today is not None:
+            day = self.today
+            action: Action = ActionAnswerProcedure(clock=lambda: day)
+        else:
+            action = route()
+        turn = run_action(action, tracker)
         self.history.append(user_event(text, intent, entities))
         self.slots.update(turn.slots)
         return turn

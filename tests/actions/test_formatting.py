@@ -24,26 +24,38 @@ RECORD = {
 }
 
 
-def test_field_path_note_withholds_the_value_and_gives_the_source() -> None:
+def test_a_note_on_one_way_withholds_that_ways_value_and_says_where_to_confirm() -> None:
     record = dict(RECORD, needs_review=["submission[1].fee_vnd: mức giảm trực tuyến chưa rõ"])
     assert f.review_sections(record) == {"fee"}
-    text = f.fee_answer(record, f.Related())[0].text
-    assert "15.000 đồng" not in text and "Miễn phí" not in text
-    assert "Cán bộ đang kiểm tra lại" in text and RECORD["source"] in text
+    text = "\n".join(b.text for b in f.fee_answer(record, f.Related()))
+    assert "Nộp trực tiếp: 15.000 đồng." in text and "Miễn phí" not in text
+    assert "Lưu ý: Lệ phí (nộp trực tuyến) đang được cán bộ kiểm tra lại nên tôi chưa nêu." in text
+    assert RECORD["source"] in text and "Tổng đài Dịch vụ công" in text
 
 
-def test_prose_note_keeps_the_value_with_a_visible_caveat() -> None:
-    record = dict(RECORD, needs_review=["Lệ phí theo nghị quyết của tỉnh: cần đối chiếu."])
-    assert f.review_sections(record) == {"*"}
+def test_a_note_on_every_way_puts_the_line_in_place_of_the_fee() -> None:
+    record = dict(RECORD, needs_review=["fee: mức thu mới chưa rõ"])
     bubbles = f.fee_answer(record, f.Related())
     text = "\n".join(b.text for b in bubbles)
-    assert "Nộp trực tiếp: 15.000 đồng." in text and "Nộp trực tuyến: Miễn phí." in text
-    assert "Lưu ý: cán bộ đang kiểm tra lại" in text and RECORD["source"] in text
+    assert "15.000" not in text and "Miễn phí" not in text
+    assert text.count("đang được cán bộ kiểm tra lại") == 1
+    assert "• Lệ phí đang được cán bộ kiểm tra lại nên tôi chưa nêu." in text
+
+
+def test_the_overview_names_every_part_in_doubt_once() -> None:
+    record = dict(
+        RECORD,
+        needs_review=["agency: sau sáp nhập", "time_days: chưa rõ", "steps: thứ tự mới"],
+    )
+    text = "\n".join(b.text for b in f.overview(record, f.Related()))
+    assert "Cơ quan giải quyết:" not in text and "Thời gian:" not in text
+    assert text.count("Lưu ý") == 1
+    assert "Cơ quan giải quyết và thời gian giải quyết đang được cán bộ kiểm tra lại" in text
 
 
 def test_notes_on_fields_no_answer_shows_change_nothing() -> None:
     record = dict(RECORD, needs_review=["code: chưa có mã", "legal_basis: ngày ban hành"])
-    assert f.review_sections(record) == set()
+    assert f.review_sections(record) == {"legal_basis"}  # printed on the checklist only
     assert "Lưu ý" not in "\n".join(b.text for b in f.overview(record, f.Related()))
 
 

@@ -71,14 +71,24 @@ KHAI_SINH = {
             "time_text": "Ngay trong ngày làm việc",
             "fee": "Miễn lệ phí",
             "fee_vnd": 0,
+            "fees": [],
             "description": "Nộp tại Bộ phận Một cửa của UBND cấp xã.",
         },
         {
             "channel": "online",
             "time_days": 0.5,
             "time_text": "Trong ngày",
-            "fee": "Miễn lệ phí",
+            "fee": None,
             "fee_vnd": None,
+            "fees": [  # dated fees: a waiver until the end of 2026, then an amount
+                {
+                    "valid_from": None,
+                    "valid_until": date(2026, 12, 31),
+                    "fee": "Miễn lệ phí",
+                    "fee_vnd": 0,
+                },
+                {"valid_from": date(2027, 1, 1), "valid_until": None, "fee": None, "fee_vnd": 8000},
+            ],
             "description": None,
         },
     ],
@@ -126,8 +136,20 @@ KHAI_SINH = {
     ],
     "result": "Giấy khai sinh (bản chính).",
     "legal_basis": [
-        {"number": "60/2014/QH13", "title": "Luật Hộ tịch", "date": date(2014, 11, 20)},
-        {"number": "123/2015/NĐ-CP", "title": "Nghị định hướng dẫn Luật Hộ tịch", "date": None},
+        {
+            "number": "60/2014/QH13",
+            "title": "Luật Hộ tịch",
+            "date": date(2014, 11, 20),
+            "valid_from": None,
+            "valid_until": None,
+        },
+        {
+            "number": "123/2015/NĐ-CP",
+            "title": "Nghị định hướng dẫn Luật Hộ tịch",
+            "date": None,
+            "valid_from": date(2016, 1, 1),
+            "valid_until": date(2030, 6, 30),
+        },
     ],
     "published_by": None,
     "local_variant": None,
@@ -138,7 +160,7 @@ KHAI_SINH = {
     "status": "published",
     "source": SOURCE,
     "reviewed_at": REVIEWED,
-    "needs_review": ["time_days online: chưa xác nhận"],
+    "needs_review": ["submission[1].time_days: chưa xác nhận"],
 }
 
 

@@ -12,6 +12,7 @@ import pytest
 import records
 from test_loader import write_folder
 
+from procedure_kb import migrations
 from procedure_kb.repository import Repository
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,6 +57,29 @@ def test_load_export_import_round_trip(loaded_db: str, tmp_path: Path) -> None:
     )
     assert [f["id"] for f in json.loads(faqs.read_text("utf-8"))["faqs"]] == ["quen-mat-khau"]
     assert json.loads(faqs.read_text("utf-8"))["procedures"] == []
+
+
+@pytest.mark.parametrize(
+    ("day", "online_fee"),
+    [
+        ("2026-12-31", "Đến hết ngày 31/12/2026: Miễn lệ phí. Từ ngày 01/01/2027: 8.000 đồng"),
+        ("2027-01-01", "8.000 đồng"),
+    ],
+)
+def test_public_export_writes_the_values_of_the_day(
+    loaded_db: str, tmp_path: Path, day: str, online_fee: str
+) -> None:
+    out = tmp_path / "public.json"
+    result = run("--db", loaded_db, "export", str(out), "--public", "--as-of", day)
+    assert result.returncode == 0, result.stderr
+    procedures = {p["id"]: p for p in json.loads(out.read_text("utf-8"))["procedures"]}
+    online = procedures["khai-sinh"]["submission"][1]
+    assert (online["fee"], online["fees"]) == (online_fee, [])
+    # the fixture flags the online time: withheld, with where to confirm it
+    assert online["time_days"] is None and "đang được cán bộ kiểm tra lại" in online["time_text"]
+    assert procedures["khai-sinh"]["needs_review"] == [
+        "time: thời gian giải quyết đang được cán bộ kiểm tra lại"
+    ]
 
 
 def test_bad_import_exits_1_names_the_problem_and_writes_nothing(
@@ -116,7 +140,7 @@ def test_default_url_comes_from_settings(tmp_path: Path) -> None:
     result = run("migrate", env={"KB_DATABASE_URL": f"sqlite:///{target}"})
     assert result.returncode == 0, result.stderr
     assert target.is_file()
-    assert result.stdout.strip() == f"sqlite:///{target}: schema at 0002_feedback"
+    assert result.stdout.strip() == f"sqlite:///{target}: schema at {migrations.head()}"
 
 
 def test_search_prints_ranked_ids(loaded_db: str) -> None:

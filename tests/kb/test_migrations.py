@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from procedure_kb import migrations
 from procedure_kb.database import make_engine
@@ -65,7 +65,7 @@ def test_feedback_migration_keeps_existing_data_and_reverses(db_url: str) -> Non
     repo = Repository(db_url)
     try:
         repo.record_unanswered("câu hỏi cũ", "phien-1", None)
-        assert migrations.upgrade(db_url) == migrations.head() == "0002_feedback"
+        assert migrations.upgrade(db_url, "0002_feedback") == "0002_feedback"
         assert [q["text"] for q in repo.list_unanswered()] == ["câu hỏi cũ"]
         repo.record_feedback("phien-1", "answer", "up")
         migrations.downgrade(db_url, "0001_initial")
@@ -73,3 +73,34 @@ def test_feedback_migration_keeps_existing_data_and_reverses(db_url: str) -> Non
         assert [q["text"] for q in repo.list_unanswered()] == ["câu hỏi cũ"]
     finally:
         repo.close()
+
+
+def test_validity_period_migration_keeps_procedures_and_reverses(db_url: str) -> None:
+    migrations.upgrade(db_url, "0002_feedback")
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO procedures (id, name, aliases, keywords, conditions, status, "
+                    "source, reviewed_at, needs_review) VALUES ('cu', 'Thủ tục cũ', '[]', "
+                    "'[]', '[]', 'published', 'https://nguon', '2026-11-20', '[]')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO procedure_submissions (procedure_id, position, channel, fee_vnd) "
+                    "VALUES ('cu', 0, 'in_person', 5000)"
+                )
+            )
+    finally:
+        engine.dispose()
+    assert migrations.upgrade(db_url) == migrations.head() == "0003_validity_periods"
+    repo = Repository(db_url)
+    try:
+        way = repo.get_procedure("cu")["submission"][0]
+        assert (way["fee_vnd"], way["fees"]) == (5000, [])
+    finally:
+        repo.close()
+    migrations.downgrade(db_url, "0002_feedback")
+    assert migrations.current(db_url) == "0002_feedback"

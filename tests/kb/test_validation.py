@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import unicodedata
 from datetime import date
 
@@ -128,6 +129,96 @@ def test_effective_to_before_from_and_self_membership() -> None:
     found = problems_of(PROCEDURE, record)
     assert "effective_to: is before effective_from" in found
     assert "members: a liên thông record cannot list itself" in found
+
+
+@pytest.mark.parametrize("kind", [PROCEDURE, DOCUMENT, FAQ])
+def test_a_review_note_must_name_its_field(kind: str) -> None:
+    pool = {PROCEDURE: records.PROCEDURES, DOCUMENT: records.DOCUMENTS, FAQ: records.FAQS}[kind]
+    record = copy.deepcopy(pool[0])
+    record["needs_review"] = [
+        "Lệ phí theo nghị quyết của tỉnh: cần đối chiếu.",
+        "cần kiểm tra lại toàn bộ",
+        "price: không có trường này",
+        "source: trang cũ",
+    ]
+    found = [p for p in problems_of(kind, record) if p.startswith("needs_review")]
+    assert [p.split(":")[0] for p in found] == [
+        "needs_review[0]",
+        "needs_review[1]",
+        "needs_review[2]",
+    ], found
+    assert "names no field" in found[0]
+
+
+def test_nested_field_paths_name_a_field() -> None:
+    record = records.procedure()
+    record["needs_review"] = [
+        "fee: mức thu mới",
+        "submission[1].time_days: chưa rõ",
+        "documents[0].items[0].template: mẫu mới",
+        "legal_basis[1].date: ngày ban hành",
+        "reviewed_at: chưa kiểm tra lại",
+    ]
+    assert problems_of(PROCEDURE, record) == []
+
+
+def _dated(*periods: tuple) -> dict:
+    record = records.procedure()
+    way = record["submission"][1]
+    way["fees"] = [
+        {"valid_from": start, "valid_until": end, "fee": None, "fee_vnd": amount}
+        for start, end, amount in periods
+    ]
+    return record
+
+
+def test_dated_fees_in_order_and_not_overlapping_are_valid() -> None:
+    record = _dated((None, "2026-12-31", 0), ("2027-01-01", None, 8000))
+    clean = validate_record(PROCEDURE, record)
+    assert [f["valid_from"] for f in clean["submission"][1]["fees"]] == [None, date(2027, 1, 1)]
+
+
+@pytest.mark.parametrize(
+    ("periods", "expected"),
+    [
+        (
+            [("2027-01-01", "2026-12-31", 0)],
+            "submission[1].fees[0].valid_until: 2026-12-31 is before valid_from 2027-01-01",
+        ),
+        (
+            [(None, "2026-12-31", 0), ("2026-12-31", None, 8000)],
+            "submission[1].fees[1]: its period overlaps the period of submission[1].fees[0]",
+        ),
+        (
+            [(None, None, 0), ("2027-01-01", None, 8000)],
+            "submission[1].fees[0]: needs valid_from or valid_until",
+        ),
+        (
+            [("2025-07-01", "2026-12-31", None)],
+            "submission[1].fees[0]: gives neither fee nor fee_vnd",
+        ),
+    ],
+)
+def test_inconsistent_validity_periods_are_rejected(periods: list, expected: str) -> None:
+    found = problems_of(PROCEDURE, _dated(*periods))
+    assert any(problem.startswith(expected) for problem in found), found
+
+
+def test_dated_fees_replace_the_plain_fee() -> None:
+    record = _dated((None, "2026-12-31", 0))
+    record["submission"][1]["fee_vnd"] = 5000
+    assert "submission[1].fees: give either fee / fee_vnd or dated fees, not both" in problems_of(
+        PROCEDURE, record
+    )
+
+
+def test_a_legal_text_in_force_until_before_from_is_rejected() -> None:
+    record = records.procedure()
+    record["legal_basis"][0].update(valid_from="2026-03-15", valid_until="2025-12-31")
+    assert any(
+        p.startswith("legal_basis[0].valid_until: 2025-12-31 is before valid_from")
+        for p in problems_of(PROCEDURE, record)
+    )
 
 
 def test_record_must_be_a_mapping() -> None:

@@ -18,7 +18,8 @@ from test_widget_server import Server, raw_get, serve
 from actions.formatting import procedure_answer
 from bot.web.checklist import checklist_url
 from procedure_kb.repository import Repository
-from procedure_kb.wording import CHECKING, count_text, fee_text, per_channel
+from procedure_kb.review import LEFT_OUT
+from procedure_kb.wording import count_text, fee_text, per_channel
 
 NASTY = '<script>alert("x")</script> Thủ tục & "thử" \'nháy\''
 NASTY_DOC = "<img src=x onerror=alert(1)>Tờ khai"
@@ -125,15 +126,15 @@ def test_page_gives_fee_time_where_online_legal_source_date_and_hotline(
         assert label in text
     for line in per_channel(record["submission"], fee_text):
         assert line in text
-    assert "Nộp trực tuyến" in text and "Nộp tại: https://dichvucong.gov.vn" in text
+    assert "Nộp trực tuyến" in text and f"Nộp tại: {record['portal_url']}" in text
     for law in record["legal_basis"]:
         assert law["number"] in text
     assert f"Nguồn: {record['source']}" in text
     assert f"Thông tin cập nhật ngày {record['reviewed_at']:%d/%m/%Y}." in text
-    assert "cán bộ đang kiểm tra lại" in text  # the record carries review notes
+    assert "Lưu ý: Cán bộ đang kiểm tra lại căn cứ pháp lý ở trên." in text  # a legal_basis note
     assert "1800 1096" in text
     links = [attrs["href"] for tag, attrs in page.tags if tag == "a"]
-    assert record["source"] in links and "https://dichvucong.gov.vn" in links
+    assert record["source"] in links and record["portal_url"] in links
 
 
 def test_page_is_large_print_friendly_and_its_button_is_allowed_to_print(server: Server) -> None:
@@ -175,7 +176,7 @@ def test_text_from_the_knowledge_base_is_never_html(server: Server) -> None:
 def test_a_fee_under_review_is_withheld_as_in_the_chat(server: Server, kb: str) -> None:
     record = Repository(kb).get_procedure("thu-tuc-html")
     text = Page(get(server, "thu-tuc-html").text).all_text()
-    assert "Lệ phí " + CHECKING[0].upper() + CHECKING[1:] + "." in text
+    assert f"Lệ phí {LEFT_OUT}" in text
     for way in record["submission"]:
         assert fee_text(way) not in text
 
