@@ -6,7 +6,10 @@
   get Sanic's own 404);
 * ``GET /checklist/<procedure_id>`` – the printable list of documents (:mod:`bot.web.checklist`);
 * ``POST /feedback`` – a rating of an answer or of the chat (:mod:`bot.web.feedback`), stored in the
-  knowledge-base database.
+  knowledge-base database;
+* ``POST /helper-session`` – a helper-mode conversation ended (:mod:`bot.web.helper_stats`): counted
+  in the knowledge-base database with the procedures Rasa's tracker shows were answered, no text
+  and no id.
 
 Database calls run off the event loop. The only thing kept in memory is a per-process cache of
 rendered checklist pages, keyed on the knowledge base's revision, so staff edits show at once.
@@ -31,9 +34,16 @@ from sanic.response import HTTPResponse
 from sanic_cors.core import SANIC_CORS_EVALUATED
 
 from bot.settings import PROJECT_ROOT, load
-from bot.web import STATIC_DIR, file_in_folder
-from bot.web.checklist import CONTENT_SECURITY_POLICY, message_page, render_checklist
+from bot.web import STATIC_DIR, file_in_folder, helper_stats
+from bot.web.checklist import (
+    CONTENT_SECURITY_POLICY,
+    checklist_url,
+    message_page,
+    render_checklist,
+)
 from bot.web.feedback import MAX_PER_SESSION, NOT_SAVED, TOO_MANY, FeedbackError, parse_feedback
+from bot.web.qr import take_home_section
+from procedure_kb.helper_stats import DailyLimitReached, HelperStats
 from procedure_kb.office import national_hotline
 from procedure_kb.repository import FeedbackLimitReached, Repository
 
@@ -100,20 +110,30 @@ def _repository(url: str) -> Repository:
     return Repository(url)
 
 
+@lru_cache(maxsize=8)
+def _helper_stats(url: str) -> HelperStats:
+    return HelperStats(url)
+
+
 @lru_cache(maxsize=256)
-def _checklist(url: str, procedure_id: str, revision: int, hotline: str) -> str | None:
+def _checklist(
+    url: str, procedure_id: str, revision: int, hotline: str, public_url: str
+) -> str | None:
     repo = _repository(url)
     procedure = repo.get_procedure(procedure_id)
     if procedure is None:
         return None
     ids = {item["document"] for group in procedure["documents"] for item in group["items"]}
     glossary = {doc_id: repo.get_document(doc_id) or {} for doc_id in sorted(ids)}
-    return render_checklist(procedure, glossary, hotline)
+    take_home = take_home_section(checklist_url(public_url, procedure_id))
+    return render_checklist(procedure, glossary, hotline, take_home=take_home)
 
 
-def checklist_page(url: str, procedure_id: str) -> str | None:
-    """The checklist page of a published procedure, or None (blocking: run it in an executor)."""
-    return _checklist(url, procedure_id, _repository(url).revision(), national_hotline())
+def checklist_page(url: str, procedure_id: str, public_url: str | None = None) -> str | None:
+    """The checklist page of a published procedure, or None (blocking: run it in an executor);
+    its QR code opens the page at ``public_url`` (default: the ``PUBLIC_URL`` setting)."""
+    public = public_url or load().public_url
+    return _checklist(url, procedure_id, _repository(url).revision(), national_hotline(), public)
 
 
 def save_feedback(url: str, session_id: str, kind: str, rating: str, **texts: str | None) -> int:
@@ -121,6 +141,33 @@ def save_feedback(url: str, session_id: str, kind: str, rating: str, **texts: st
     return _repository(url).record_feedback(
         session_id, kind, rating, channel="widget", max_per_session=MAX_PER_SESSION, **texts
     )
+
+
+def save_helper_record(url: str, record: helper_stats.HelperRecord, procedures: list[str]) -> int:
+    """Count one ended helper-mode conversation (blocking: run it in an executor)."""
+    return _helper_stats(url).record(
+        record.team_code,
+        record.ended_by,
+        record.questions,
+        procedures,
+        max_per_day=helper_stats.MAX_PER_DAY,
+    )
+
+
+async def answered_procedures(request: Request, session_id: str) -> list[str]:
+    """Procedures Rasa answered about in the conversation ``session_id`` (its tracker store);
+    none when the app has no agent or tracker, or the tracker cannot be read."""
+    store = getattr(getattr(request.app.ctx, "agent", None), "tracker_store", None)
+    if store is None:
+        return []
+    try:
+        tracker = await store.retrieve(session_id)
+    except Exception as error:  # noqa: BLE001 - counted without procedures; the kind is logged
+        logger.warning("helper session: tracker not read: %s", type(error).__name__)
+        return []
+    if tracker is None:
+        return []
+    return helper_stats.answered_procedures(event.as_dict() for event in tracker.events)
 
 
 def _json(body: dict[str, str], status: int = 200, **headers: str) -> HTTPResponse:
@@ -159,6 +206,7 @@ class WidgetInput(InputChannel):
     ) -> None:
         self.static_dir = PROJECT_ROOT / static_dir if static_dir else STATIC_DIR
         self.kb_database_url = kb_database_url or load().kb_database_url
+        self.public_url = load().public_url
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """The routes; ``on_new_message`` is unused (no messages arrive here)."""
@@ -200,7 +248,9 @@ class WidgetInput(InputChannel):
             if not _PROCEDURE_ID.match(procedure_id):
                 return _page(404, PAGE_NOT_FOUND)
             try:
-                page = await _blocking(checklist_page, self.kb_database_url, procedure_id)
+                page = await _blocking(
+                    checklist_page, self.kb_database_url, procedure_id, self.public_url
+                )
             except Exception as error:  # noqa: BLE001 - a page for the citizen, the kind in the log
                 logger.error("checklist %s not rendered: %s", procedure_id, type(error).__name__)
                 return _page(503, PAGE_UNAVAILABLE)
@@ -233,5 +283,20 @@ class WidgetInput(InputChannel):
         @widget.route("/feedback", methods=["GET"])
         async def feedback_opened(_: Request) -> HTTPResponse:
             return _error(405, POST_ONLY, Allow="POST")
+
+        @widget.route("/helper-session", methods=["POST"])
+        async def helper_session(request: Request) -> HTTPResponse:
+            try:
+                record = helper_stats.parse_helper_record(request.body)
+                procedures = await answered_procedures(request, record.session_id)
+                await _blocking(save_helper_record, self.kb_database_url, record, procedures)
+            except helper_stats.HelperRecordError as error:
+                return _error(error.status, error.message)
+            except DailyLimitReached:
+                return _error(429, helper_stats.TOO_MANY)
+            except Exception as error:  # noqa: BLE001 - nothing personal in it, the kind in the log
+                logger.error("helper session not counted: %s", type(error).__name__)
+                return _error(503, helper_stats.NOT_SAVED)
+            return _json({"status": "ok"}, 201)
 
         return widget

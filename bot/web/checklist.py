@@ -23,6 +23,7 @@ from urllib.parse import quote
 from procedure_kb.office import national_hotline
 from procedure_kb.wording import (
     CHECKING,
+    DATA_SOURCES,
     Record,
     case_title,
     count_text,
@@ -214,9 +215,40 @@ def _facts(procedure: Record) -> str:
     )
 
 
-def render_checklist(procedure: Record, glossary: Mapping[str, Record], hotline: str) -> str:
+def _not_needed(procedure: Record) -> str:
+    """The documents the office can read from national databases instead, as their own section."""
+    items = {  # once each, though several cases may list it
+        str(item.get("name") or item.get("document")): item
+        for group in procedure.get("documents") or []
+        for item in group.get("items") or []
+        if item.get("skip_if")
+    }
+    if not items:
+        return ""
+
+    def where(sources: list[str]) -> str:
+        return " hoặc ".join(DATA_SOURCES.get(source, source) for source in sources)
+
+    rows = "".join(
+        f"<li><strong>{escape(name)}</strong>: "
+        f"thông tin có trong {escape(where(item['skip_if']))}.</li>"
+        for name, item in items.items()
+    )
+    return (
+        '<section class="not-needed">\n<h2>Giấy tờ có thể không phải mang</h2>\n'
+        "<p>Cán bộ xem được thông tin của các giấy tờ dưới đây trong cơ sở dữ liệu quốc gia (qua "
+        "thẻ căn cước gắn chip hoặc ứng dụng VNeID). Nếu thông tin của Anh/Chị đã có ở đó, "
+        "Anh/Chị không phải mang bản giấy:</p>\n"
+        f"<ul>{rows}</ul>\n</section>\n"
+    )
+
+
+def render_checklist(
+    procedure: Record, glossary: Mapping[str, Record], hotline: str, take_home: str = ""
+) -> str:
     """The page for ``procedure``; ``glossary`` maps document ids to glossary entries (their
-    explanation is shown under each document when there is one); ``hotline`` goes in the footer."""
+    explanation is shown under each document when there is one); ``hotline`` goes in the footer;
+    ``take_home`` (trusted HTML, e.g. :func:`bot.web.qr.take_home_section`) ends the main part."""
     name = str(procedure.get("name") or procedure.get("id"))
     source = str(procedure.get("source") or "")
     code = (
@@ -242,7 +274,9 @@ def render_checklist(procedure: Record, glossary: Mapping[str, Record], hotline:
         "</header>\n<main>\n"
         f"{review}"
         f"<section>\n<h2>Giấy tờ cần chuẩn bị</h2>\n{_documents(procedure, glossary)}\n</section>\n"
+        f"{_not_needed(procedure)}"
         f"<section>\n<h2>Thông tin thủ tục</h2>\n{_facts(procedure)}\n</section>\n"
+        f"{take_home}"
         "</main>\n<footer>\n"
         + (f"<p>Nguồn: {_text(source)}</p>\n" if source else "")
         + (
