@@ -11,6 +11,7 @@ from sanic import Blueprint
 from sanic.request import Request
 
 from bot.channels.guard import clean_message, clean_sender, client_ip, guard
+from bot.web.helper_stats import helper_metadata
 
 
 class SafeRestInput(RestInput):
@@ -28,9 +29,14 @@ class SafeRestInput(RestInput):
         return clean_message((req.json or {}).get("message"))
 
     def get_metadata(self, request: Request) -> dict[str, Any] | None:
-        """The client's address, for per-client rate limits; never taken from the request body."""
+        """The client's address, for per-client rate limits; never taken from the request body.
+        From the body only the widget's helper-mode marks (checked), nothing else."""
+        body = request.json if isinstance(request.json, dict) else {}
+        metadata = helper_metadata(body.get("metadata"))
         client = client_ip(request)
-        return {"client_ip": client} if client else None
+        if client:
+            metadata["client_ip"] = client
+        return metadata or None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Rasa's blueprint around a guarded message handler."""
