@@ -179,6 +179,37 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     return OK
 
 
+def cmd_helper_stats(args: argparse.Namespace) -> int:
+    from datetime import datetime, timedelta, timezone
+
+    from procedure_kb.helper_stats import HelperStats, vietnam_day
+
+    last = vietnam_day(datetime.now(timezone.utc))
+    first = last - timedelta(days=args.days - 1)
+    stats = HelperStats(args.db)
+    try:
+        summary = stats.summary(first, last, team_code=args.team, top=args.top)
+    finally:
+        stats.close()
+    team = f", team {args.team.strip().upper()}" if args.team else ""
+    print(f"helper mode, {first:%Y-%m-%d} to {last:%Y-%m-%d} (days in Vietnam){team}")
+    if not summary.per_day:
+        print("no conversations")
+        return OK
+    print(f"{'day':<10}  {'team':<32}  {'people':>6}  {'messages':>8}")
+    for day, code, people, messages in summary.per_day:
+        print(f"{day:%Y-%m-%d}  {code or '-':<32}  {people:>6}  {messages:>8}")
+    print("per team:")
+    for code, people in summary.per_team:
+        print(f"  {code or '-':<32}  {people:>6}")
+    print("top procedures:")
+    for procedure_id, count in summary.procedures:
+        print(f"  {procedure_id:<40}  {count:>6}")
+    ended = ", ".join(f"{n} {how}" for how, n in summary.ended_by.items())
+    print(f"people helped: {summary.people} (ended: {ended})")
+    return OK
+
+
 def _positive(value: str) -> int:
     number = int(value)
     if number < 1:
@@ -248,6 +279,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--limit", type=_positive, default=20, help="how many ratings (default 20)"
     )
     feedback.set_defaults(run=cmd_feedback)
+
+    helper = commands.add_parser(
+        "helper-stats",
+        help="people helped in the widget's helper mode, per day and team code; top procedures",
+    )
+    helper.add_argument(
+        "--days", type=_positive, default=30, help="the last N days, today included (default 30)"
+    )
+    helper.add_argument("--team", help="only this team code")
+    helper.add_argument(
+        "--top", type=_positive, default=10, help="how many procedures (default 10)"
+    )
+    helper.set_defaults(run=cmd_helper_stats)
     return parser
 
 

@@ -245,3 +245,20 @@ class KbRevision(Base):
     id = Column(Integer, primary_key=True, autoincrement=False)
     revision = Column(BigInteger, nullable=False)
     updated_at = Column(DateTime)
+
+
+class HelperSession(Base):
+    """One citizen helped by a community digital team in the widget's helper mode: counted, not
+    identified (no text, no session or device id; see :mod:`procedure_kb.helper_stats`)."""
+
+    __tablename__ = "helper_sessions"
+
+    id = Column(Integer, primary_key=True)
+    created_at = Column(DateTime, nullable=False)  # UTC, when the session ended
+    day = Column(Date, nullable=False)  # that moment's day in Vietnam (UTC+7), for daily counts
+    team_code = Column(String(32))  # the team's own code, upper case; None when not given
+    ended_by = Column(String(10), nullable=False)  # next | idle
+    questions = Column(Integer, nullable=False)  # how many messages the citizen sent
+    procedures = Column(JSON, nullable=False)  # ids of the procedures answered, in order
+
+    __table_args__ = (Index("ix_helper_sessions_day_team", "day", "team_code"),)

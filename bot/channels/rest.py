@@ -18,6 +18,7 @@ from bot.channels.guard import (
     json_object,
     refuse_foreign_origin,
 )
+from bot.web.helper_stats import helper_metadata
 
 
 class SafeRestInput(RestInput):
@@ -39,9 +40,13 @@ class SafeRestInput(RestInput):
         return self.name()
 
     def get_metadata(self, request: Request) -> dict[str, Any] | None:
-        """The client's address, for per-client rate limits; never taken from the request body."""
+        """The client's address, for per-client rate limits; never taken from the request body.
+        From the body only the widget's helper-mode marks (checked), nothing else."""
+        metadata = helper_metadata(json_object(request).get("metadata"))
         client = client_ip(request)
-        return {"client_ip": client} if client else None
+        if client:
+            metadata["client_ip"] = client
+        return metadata or None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Rasa's blueprint around a guarded message handler; pages of other sites refused."""

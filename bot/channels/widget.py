@@ -7,7 +7,10 @@
 * ``GET /checklist/<procedure_id>`` – the printable list of documents (:mod:`bot.web.checklist`);
 * ``POST /feedback`` – a rating of an answer or of the chat (:mod:`bot.web.feedback`), stored in the
   knowledge-base database; only from the configured origins, with daily caps per client address
-  and for the whole site (:mod:`bot.web.quota`).
+  and for the whole site (:mod:`bot.web.quota`);
+* ``POST /helper-session`` – a helper-mode conversation ended (:mod:`bot.web.helper_stats`): counted
+  in the knowledge-base database with the procedures Rasa's tracker shows were answered, no text
+  and no id; only from the configured origins.
 
 Static files may be embedded by any website (``Access-Control-Allow-Origin: *``); JSON answers
 grant CORS only to an allowed origin.
@@ -37,8 +40,13 @@ from sanic_cors.core import SANIC_CORS_EVALUATED
 
 from bot.channels.guard import FOREIGN_ORIGIN, client_ip, origin_allowed
 from bot.settings import PROJECT_ROOT, Settings, load
-from bot.web import STATIC_DIR, file_in_folder
-from bot.web.checklist import CONTENT_SECURITY_POLICY, message_page, render_checklist
+from bot.web import STATIC_DIR, file_in_folder, helper_stats
+from bot.web.checklist import (
+    CONTENT_SECURITY_POLICY,
+    checklist_url,
+    message_page,
+    render_checklist,
+)
 from bot.web.feedback import (
     MAX_PER_SESSION,
     NOT_SAVED,
@@ -47,7 +55,9 @@ from bot.web.feedback import (
     FeedbackError,
     parse_feedback,
 )
+from bot.web.qr import take_home_section
 from bot.web.quota import DailyQuota, QuotaExceeded
+from procedure_kb.helper_stats import DailyLimitReached, HelperStats
 from procedure_kb.office import national_hotline
 from procedure_kb.periods import today_in_vietnam
 from procedure_kb.repository import FeedbackLimitReached, Repository
@@ -114,21 +124,31 @@ def _repository(url: str) -> Repository:
     return Repository(url)
 
 
+@lru_cache(maxsize=8)
+def _helper_stats(url: str) -> HelperStats:
+    return HelperStats(url)
+
+
 @lru_cache(maxsize=256)
-def _checklist(url: str, procedure_id: str, revision: int, hotline: str, today: date) -> str | None:
+def _checklist(
+    url: str, procedure_id: str, revision: int, hotline: str, today: date, public_url: str
+) -> str | None:
     repo = _repository(url)
     procedure = repo.get_procedure(procedure_id)
     if procedure is None:
         return None
     ids = {item["document"] for group in procedure["documents"] for item in group["items"]}
     glossary = {doc_id: repo.get_document(doc_id) or {} for doc_id in sorted(ids)}
-    return render_checklist(procedure, glossary, hotline, today)
+    take_home = take_home_section(checklist_url(public_url, procedure_id))
+    return render_checklist(procedure, glossary, hotline, today, take_home=take_home)
 
 
-def checklist_page(url: str, procedure_id: str) -> str | None:
-    """The checklist page of a published procedure, or None (blocking: run it in an executor)."""
+def checklist_page(url: str, procedure_id: str, public_url: str | None = None) -> str | None:
+    """The checklist page of a published procedure, or None (blocking: run it in an executor);
+    its QR code opens the page at ``public_url`` (default: the ``PUBLIC_URL`` setting)."""
+    public = public_url or load().public_url
     revision, hotline = _repository(url).revision(), national_hotline()
-    return _checklist(url, procedure_id, revision, hotline, today_in_vietnam())
+    return _checklist(url, procedure_id, revision, hotline, today_in_vietnam(), public)
 
 
 def save_feedback(url: str, session_id: str, kind: str, rating: str, **texts: str | None) -> int:
@@ -147,6 +167,34 @@ def feedback_quota(settings: Settings) -> DailyQuota:
         per_client=settings.feedback_per_address_per_day,
         per_day=settings.feedback_per_day,
     )
+
+
+def save_helper_record(url: str, record: helper_stats.HelperRecord, procedures: list[str]) -> int:
+    """Count one ended helper-mode conversation (blocking: run it in an executor)."""
+    return _helper_stats(url).record(
+        record.team_code,
+        record.ended_by,
+        record.questions,
+        procedures,
+        max_per_day=helper_stats.MAX_PER_DAY,
+    )
+
+
+async def answered_procedures(request: Request, session_id: str) -> list[str]:
+    """Procedures Rasa answered about in the conversation ``session_id`` (all its sessions, as a
+    persistent tracker store keeps them; the widget restarts the conversation before it counts);
+    none when the app has no agent or tracker, or the tracker cannot be read."""
+    store = getattr(getattr(request.app.ctx, "agent", None), "tracker_store", None)
+    if store is None:
+        return []
+    try:
+        tracker = await store.retrieve_full_tracker(session_id)
+    except Exception as error:  # noqa: BLE001 - counted without procedures; the kind is logged
+        logger.warning("helper session: tracker not read: %s", type(error).__name__)
+        return []
+    if tracker is None:
+        return []
+    return helper_stats.answered_procedures(event.as_dict() for event in tracker.events)
 
 
 def _cors(request: Request | None) -> dict[str, str]:
@@ -201,6 +249,7 @@ class WidgetInput(InputChannel):
         self.static_dir = PROJECT_ROOT / static_dir if static_dir else STATIC_DIR
         self.kb_database_url = kb_database_url or settings.kb_database_url
         self.quota = feedback_quota(settings)
+        self.public_url = settings.public_url
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """The routes; ``on_new_message`` is unused (no messages arrive here)."""
@@ -242,7 +291,9 @@ class WidgetInput(InputChannel):
             if not _PROCEDURE_ID.match(procedure_id):
                 return _page(404, PAGE_NOT_FOUND)
             try:
-                page = await _blocking(checklist_page, self.kb_database_url, procedure_id)
+                page = await _blocking(
+                    checklist_page, self.kb_database_url, procedure_id, self.public_url
+                )
             except Exception as error:  # noqa: BLE001 - a page for the citizen, the kind in the log
                 logger.error("checklist %s not rendered: %s", procedure_id, type(error).__name__)
                 return _page(503, PAGE_UNAVAILABLE)
@@ -280,5 +331,22 @@ class WidgetInput(InputChannel):
         @widget.route("/feedback", methods=["GET"])
         async def feedback_opened(request: Request) -> HTTPResponse:
             return _error(405, POST_ONLY, request, Allow="POST")
+
+        @widget.route("/helper-session", methods=["POST"])
+        async def helper_session(request: Request) -> HTTPResponse:
+            if not origin_allowed(request):
+                return _error(403, FOREIGN_ORIGIN)
+            try:
+                record = helper_stats.parse_helper_record(request.body)
+                procedures = await answered_procedures(request, record.session_id)
+                await _blocking(save_helper_record, self.kb_database_url, record, procedures)
+            except helper_stats.HelperRecordError as error:
+                return _error(error.status, error.message, request)
+            except DailyLimitReached:
+                return _error(429, helper_stats.TOO_MANY, request)
+            except Exception as error:  # noqa: BLE001 - nothing personal in it, the kind in the log
+                logger.error("helper session not counted: %s", type(error).__name__)
+                return _error(503, helper_stats.NOT_SAVED, request)
+            return _json({"status": "ok"}, 201, request)
 
         return widget

@@ -27,6 +27,7 @@ from procedure_kb.office import national_hotline
 from procedure_kb.periods import as_of, day_text, today_in_vietnam
 from procedure_kb.review import FACT, WITHHELD, Reply, decide, label
 from procedure_kb.wording import (
+    DATA_SOURCES,
     Record,
     case_title,
     channel_values,
@@ -231,6 +232,34 @@ def _facts(procedure: Record, reply: Reply, today: date) -> str:
     )
 
 
+def _not_needed(procedure: Record) -> str:
+    """The documents the office can read from national databases instead, as their own section."""
+    items = {  # once each, though several cases may list it
+        str(item.get("name") or item.get("document")): item
+        for group in procedure.get("documents") or []
+        for item in group.get("items") or []
+        if item.get("skip_if")
+    }
+    if not items:
+        return ""
+
+    def where(sources: list[str]) -> str:
+        return " hoặc ".join(DATA_SOURCES.get(source, source) for source in sources)
+
+    rows = "".join(
+        f"<li><strong>{escape(name)}</strong>: "
+        f"thông tin có trong {escape(where(item['skip_if']))}.</li>"
+        for name, item in items.items()
+    )
+    return (
+        '<section class="not-needed">\n<h2>Giấy tờ có thể không phải mang</h2>\n'
+        "<p>Cán bộ xem được thông tin của các giấy tờ dưới đây trong cơ sở dữ liệu quốc gia (qua "
+        "thẻ căn cước gắn chip hoặc ứng dụng VNeID). Nếu thông tin của Anh/Chị đã có ở đó, "
+        "Anh/Chị không phải mang bản giấy:</p>\n"
+        f"<ul>{rows}</ul>\n</section>\n"
+    )
+
+
 def _checked_on(procedure: Record) -> str:
     """The review date, or that the record was not re-checked (a ``reviewed_at`` note)."""
     if decide(procedure, "reviewed_at") == WITHHELD:
@@ -244,11 +273,16 @@ def _checked_on(procedure: Record) -> str:
 
 
 def render_checklist(
-    procedure: Record, glossary: Mapping[str, Record], hotline: str, today: date | None = None
+    procedure: Record,
+    glossary: Mapping[str, Record],
+    hotline: str,
+    today: date | None = None,
+    take_home: str = "",
 ) -> str:
     """The page for ``procedure`` with the values in force ``today`` (Vietnam's date by default);
     ``glossary`` maps document ids to glossary entries (their explanation is shown under each
-    document when there is one); ``hotline`` goes in the footer and in the review note."""
+    document when there is one); ``hotline`` goes in the footer and in the review note;
+    ``take_home`` (trusted HTML, e.g. :func:`bot.web.qr.take_home_section`) ends the main part."""
     today = today or today_in_vietnam()
     procedure = as_of(procedure, today)
     reply = Reply(procedure, hotline)
@@ -274,7 +308,9 @@ def render_checklist(
         "</header>\n<main>\n"
         f"{review}"
         f"<section>\n<h2>Giấy tờ cần chuẩn bị</h2>\n{documents}\n</section>\n"
+        f"{_not_needed(procedure)}"
         f"<section>\n<h2>Thông tin thủ tục</h2>\n{facts}\n</section>\n"
+        f"{take_home}"
         "</main>\n<footer>\n"
         + (f"<p>Nguồn: {_text(source)}</p>\n" if source else "")
         + _checked_on(procedure)

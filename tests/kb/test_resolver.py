@@ -413,7 +413,7 @@ def test_top1_accuracy_on_the_bundled_content(bundled, kind):
 
 
 def test_bundled_cases_cover_every_contract_procedure_and_faq():
-    contract = (HERE.parent.parent.parent / "shared" / "spec" / "conversation-contract.md")
+    contract = HERE.parent.parent.parent / "shared" / "spec" / "conversation-contract.md"
     text = contract.read_text(encoding="utf-8") if contract.exists() else ""
     procedure_ids = {c["id"] for c in BUNDLED_CASES["procedures"]}
     faq_ids = {c["id"] for c in BUNDLED_CASES["faqs"]}

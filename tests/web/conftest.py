@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -41,11 +42,14 @@ class Stack:
     demo_url: str  # the demo provincial page with the widget on it (another origin)
     kb_url: str
     processes: list
+    api_token: str  # Rasa's HTTP API, for tests that read a tracker as staff tools would
 
 
 @pytest.fixture(scope="package")
 def web_stack(trained_model, kb_url, tmp_path_factory) -> Iterator[Stack]:
-    env = stack_env(tmp_path_factory.mktemp("web-state"), kb_url)
+    env = stack_env(
+        tmp_path_factory.mktemp("web-state"), kb_url, RASA_API_TOKEN=secrets.token_urlsafe(24)
+    )
     settings = load(env)
     processes = start(settings, trained_model, env)
     try:
@@ -54,6 +58,7 @@ def web_stack(trained_model, kb_url, tmp_path_factory) -> Iterator[Stack]:
             demo_url=f"http://{settings.host}:{settings.web_port}/",
             kb_url=kb_url,
             processes=processes,
+            api_token=settings.rasa_api_token,
         )
     finally:
         stop_all(processes)

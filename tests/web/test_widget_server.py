@@ -72,9 +72,7 @@ class Server:
         return f"{self.url}/webhooks/widget"
 
 
-def serve(
-    kb_url: str, static_dir: Path | None = None, **settings: str
-) -> Iterator[Server]:
+def serve(kb_url: str, static_dir: Path | None = None, **settings: str) -> Iterator[Server]:
     """Start the app in a subprocess (KB_DATABASE_URL=kb_url, more ``settings`` as environment
     variables), yield it, stop it."""
     port = free_port()

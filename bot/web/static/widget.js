@@ -79,6 +79,7 @@
     privacySession: "Nội dung trò chuyện được cơ quan vận hành trợ lý lưu lại để trả lời và cải thiện dịch vụ. Trình duyệt chỉ giữ cuộc trò chuyện trong thẻ (tab) này. Anh/Chị vui lòng không nhập số căn cước, mật khẩu hay thông tin ngân hàng; chỉ nhập 4 số cuối điện thoại khi trợ lý hỏi để tra cứu hồ sơ.",
     privacyLocal: "Nội dung trò chuyện được cơ quan vận hành trợ lý lưu lại để trả lời và cải thiện dịch vụ. Trình duyệt giữ cuộc trò chuyện trên máy này tối đa {days} ngày, hoặc đến khi Anh/Chị bấm “Bắt đầu lại”. Anh/Chị vui lòng không nhập số căn cước, mật khẩu hay thông tin ngân hàng; chỉ nhập 4 số cuối điện thoại khi trợ lý hỏi để tra cứu hồ sơ.",
     privacyLink: "Chính sách bảo vệ dữ liệu cá nhân",
+    privacyHelper: "Nội dung trò chuyện được cơ quan vận hành trợ lý lưu lại để trả lời và cải thiện dịch vụ. Máy này không giữ lại cuộc trò chuyện: khi bấm “Người tiếp theo” hoặc khi không ai dùng một lúc, mọi nội dung trên máy được xoá hết. Anh/Chị vui lòng không nhập số căn cước, mật khẩu hay thông tin ngân hàng; chỉ nhập 4 số cuối điện thoại khi trợ lý hỏi để tra cứu hồ sơ.",
     checklist: "🖨 Mở danh sách giấy tờ để in",
     newWindow: "Mở trong cửa sổ mới",
     imageAlt: "Hình ảnh từ trợ lý",
@@ -172,6 +173,8 @@
     down: "M17 14V3h4v11zM17 14l-4 8a3 3 0 0 1-3-3v-4H4.5a2 2 0 0 1-2-2.3l1.4-7A2 2 0 0 1 6 3h11",
     send: "M4 20l17-8L4 4l2 8zM6 12h7",
     textsize: "M2 19L7.5 5h1L14 19M4.3 14h7.4M15 19l3.5-9 3.5 9M16.2 16h4.6",
+    mic: "M12 3a3 3 0 0 1 3 3v6a3 3 0 0 1-6 0V6a3 3 0 0 1 3-3zM5 11a7 7 0 0 0 14 0M12 18v3M8 21h8",
+    next: "M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM2 21a7 7 0 0 1 14 0M19 8v6M16 11h6",
   };
 
   /** An inline SVG icon, hidden from screen readers (the button has the words). */
@@ -301,6 +304,7 @@
           { title: strings.quickOfficer, payload: "/human_handoff" },
         ];
     const retention = Number.isInteger(host.retentionDays) && host.retentionDays > 0 ? host.retentionDays : 7;
+    const helper = helperOptions(host);
     const privacyUrl = httpUrl(host.privacyUrl);
     return {
       serverUrl: cleanServerUrl(host.serverUrl) || scriptServerUrl(),
@@ -311,10 +315,33 @@
       storage: host.storage === "local" ? "local" : "session",
       maxMessageLength: max,
       defaultQuickReplies: defaults,
-      openOnLoad: host.openOnLoad === true,
+      openOnLoad: host.openOnLoad === true || !!helper, // a team's tablet shows the chat at once
       retentionDays: retention,
       privacyUrl: privacyUrl ? privacyUrl.href : null,
       transport: host.transport === "rest" ? "rest" : "auto",
+      helper: helper, // null, or {teamCode, idleMinutes}: the community digital team mode (helper-mode.js)
+    };
+  }
+
+  /**
+   * Helper mode for community digital teams on a shared tablet: the page option helperMode: true,
+   * or the bookmark parameter ?tro-ly=ho-tro (team code: teamCode / &ma-to=...). Guide: docs/widget.md.
+   */
+  function helperOptions(host) {
+    let params = null;
+    try {
+      params = new URLSearchParams(window.location.search);
+    } catch (_) {
+      params = null;
+    }
+    const fromUrl = !!params && params.get("tro-ly") === "ho-tro";
+    if (host.helperMode !== true && !fromUrl) return null;
+    const raw = typeof host.teamCode === "string" && host.teamCode.trim() ? host.teamCode : params && params.get("ma-to");
+    const code = typeof raw === "string" ? raw.trim().toUpperCase() : "";
+    const minutes = Number(host.idleMinutes);
+    return {
+      teamCode: /^[A-Z0-9][A-Z0-9_-]{0,31}$/.test(code) ? code : null,
+      idleMinutes: Number.isInteger(minutes) && minutes >= 2 && minutes <= 60 ? minutes : 5,
     };
   }
 
@@ -329,6 +356,7 @@
     const memory = {};
     let area = null;
     try {
+      if (kind === "memory") throw new Error("memory only");
       area = kind === "local" ? window.localStorage : window.sessionStorage;
       area.setItem(prefix + "test", "1");
       area.removeItem(prefix + "test");
@@ -361,11 +389,25 @@
           /* ignore */
         }
       },
+      /** Forget every "tldvc:" key, in memory and in both of the browser's storages. */
+      clear() {
+        Object.keys(memory).forEach((key) => delete memory[key]);
+        [window.sessionStorage, window.localStorage].forEach((storage) => {
+          try {
+            Object.keys(storage)
+              .filter((key) => key.indexOf(prefix) === 0)
+              .forEach((key) => storage.removeItem(key));
+          } catch (_) {
+            /* storage refused: nothing was kept there */
+          }
+        });
+      },
     };
   }
 
-  const store = makeStore(CONFIG.storage); // conversation: this tab (default) or this device
-  const prefsStore = makeStore("local"); // display preferences: always this device
+  // Helper mode (a shared tablet): memory only, so nothing about a citizen is left in the browser.
+  const store = makeStore(CONFIG.helper ? "memory" : CONFIG.storage); // conversation: this tab (default) or this device
+  const prefsStore = makeStore(CONFIG.helper ? "memory" : "local"); // display preferences: always this device
 
   // ------------------------------------------------------------------ state
 
@@ -407,7 +449,7 @@
     state.turn = state.history.reduce((max, e) => Math.max(max, Number(e.turn) || 0), 0);
     expireLocalHistory();
     const prefs = prefsStore.get("prefs", {});
-    state.large = !!(prefs && prefs.large);
+    state.large = CONFIG.helper ? true : !!(prefs && prefs.large); // helper mode: large by default
   }
 
   /** A stored entry with only the fields and types the renderer expects (storage is not trusted). */
@@ -946,7 +988,7 @@
     if (net.transport !== "socketio" || !net.ready || !socket || !socket.connected) return;
     while (state.queue.length) {
       const item = state.queue.shift();
-      socket.emit("user_uttered", { message: item.message, session_id: state.sessionId });
+      socket.emit("user_uttered", withHelperMarks({ message: item.message, session_id: state.sessionId }));
       markSent(item);
     }
     saveQueue();
@@ -955,6 +997,14 @@
   }
 
   // ------------------------------------------------------------------ HTTP
+
+  /** Helper mode: a message says so in its metadata (counted on the server, never identified). */
+  function withHelperMarks(body) {
+    if (!CONFIG.helper) return body;
+    const marks = { helper_mode: true };
+    if (CONFIG.helper.teamCode) marks.team_code = CONFIG.helper.teamCode;
+    return Object.assign(body, { metadata: marks });
+  }
 
   /** POST JSON to the bot server. Never rejects: resolves {ok, status, data}. */
   function postJson(path, body, timeoutMs) {
@@ -998,7 +1048,7 @@
     net.restBusy = true;
     markSent(item);
     startAwaiting();
-    postJson("/webhooks/rest/webhook", { sender: ensureSessionId(), message: item.message }, REST_TIMEOUT_MS).then(
+    postJson("/webhooks/rest/webhook", withHelperMarks({ sender: ensureSessionId(), message: item.message }), REST_TIMEOUT_MS).then(
       guard((res) => {
         net.restBusy = false;
         if (generation !== state.generation) {
@@ -1102,6 +1152,7 @@
     // Long polling first, then the upgrade to WebSocket (socket.io's default order): the first
     // request is plain HTTP, so proxies that break WebSocket still work and a blocked
     // /socket.io/ fails fast into the REST fallback.
+    net.io = io; // helper mode: a new connection for the next person
     const socket = io(base.origin, {
       path: base.pathname.replace(/\/+$/, "") + "/socket.io",
       transports: ["polling", "websocket"],
@@ -1441,6 +1492,104 @@
     ui.input.focus();
   }
 
+  // ------------------------------------------------------------------ helper mode (helper-mode.js)
+
+  /**
+   * Next person: end this conversation on the server (/restart), forget it on the device (storage,
+   * DOM, session id, socket) and start a new one with a new session id and a fresh greeting.
+   * Returns the old session id (for the anonymous count, never stored) and the citizen's message count.
+   */
+  function startFresh() {
+    const ended = { sessionId: state.sessionId, questions: state.history.filter((e) => e.from === "user").length };
+    stopSpeaking();
+    stopAwaiting();
+    hideConfirm();
+    hideSurvey();
+    clearNotice();
+    setStatus("");
+    state.generation += 1;
+    if (ended.sessionId) endOnServer(ended.sessionId);
+    clearConversation();
+    store.clear();
+    prefsStore.clear();
+    state.sessionId = null;
+    state.turn = 0;
+    state.greeted = false;
+    ui.input.value = "";
+    updateCounter();
+    autoGrow();
+    ui.printHeader.textContent = "";
+    renderHistory();
+    newConnection();
+    if (state.open) greetIfNeeded();
+    return ended;
+  }
+
+  /** /restart for the old session: over the socket while it is up, else over REST. */
+  function endOnServer(sessionId) {
+    const message = withHelperMarks({ message: RESTART, session_id: sessionId });
+    if (net.transport === "socketio" && net.socket && net.socket.connected) net.socket.emit("user_uttered", message);
+    else if (net.started) postJson("/webhooks/rest/webhook", withHelperMarks({ sender: sessionId, message: RESTART }), REST_TIMEOUT_MS);
+  }
+
+  /** A new socket (its own server-side rooms) asking for a new session; REST: a new id. */
+  function newConnection() {
+    if (net.transport === "rest") {
+      ensureSessionId();
+      return;
+    }
+    const socket = net.socket;
+    if (!socket || !net.io) return; // not connected yet: the first connection asks for a new session
+    net.socket = null;
+    net.ready = false;
+    socket.off();
+    socket.disconnect(); // after the /restart above: packets leave in order
+    connectSocket(net.io);
+  }
+
+  /** Load helper-mode.js (served beside this file) and hand it the few hooks it needs. */
+  function loadHelperMode() {
+    store.clear(); // what a public visit left on this tablet goes too
+    prefsStore.clear();
+    const install = guard(() => {
+      const mode = window.TroLyDichVuCongHelperMode;
+      if (mode && typeof mode.install === "function") mode.install(helperHooks());
+    });
+    if (window.TroLyDichVuCongHelperMode) {
+      install();
+      return;
+    }
+    const script = el("script", { src: CONFIG.serverUrl + "/webhooks/widget/helper-mode.js", async: true, "data-tldvc": "helper-mode" });
+    script.onload = () => {
+      script.remove();
+      install();
+    };
+    script.onerror = () => {
+      script.remove();
+      report("helper-mode.js could not be loaded");
+    };
+    (document.head || document.documentElement).appendChild(script);
+  }
+
+  function helperHooks() {
+    return Object.freeze({
+      config: CONFIG.helper,
+      hostStrings: HOST.strings && typeof HOST.strings === "object" ? HOST.strings : {},
+      ui: ui,
+      el: el,
+      icon: icon,
+      on: on,
+      guard: guard,
+      startFresh: startFresh,
+      postJson: postJson,
+      setStatus: setStatus,
+      inputChanged: onInput,
+      open: () => openPanel({ focus: false }),
+      isOpen: () => state.open,
+      hasConversation: () => state.history.some((e) => e.from === "user"),
+    });
+  }
+
   // ------------------------------------------------------------------ satisfaction survey
 
   function buildSurvey() {
@@ -1584,7 +1733,7 @@
   }
 
   function buildPrivacy() {
-    const text = CONFIG.storage === "local" ? fill(S.privacyLocal, { days: CONFIG.retentionDays }) : S.privacySession;
+    const text = CONFIG.helper ? S.privacyHelper : CONFIG.storage === "local" ? fill(S.privacyLocal, { days: CONFIG.retentionDays }) : S.privacySession;
     const box = el("div", { class: "tldvc-privacy" }, [el("strong", { text: S.privacyTitle }), " " + text]);
     if (CONFIG.privacyUrl) {
       box.appendChild(document.createTextNode(" "));
@@ -1624,7 +1773,7 @@
     const download = toolButton("tldvc-download", "download", S.download);
     const print = toolButton("tldvc-print", "print", S.print);
     const end = toolButton("tldvc-end", "end", S.end);
-    panel.appendChild(el("div", { class: "tldvc-toolbar", role: "group", "aria-label": S.toolsLabel }, [restartBtn, download, print, end]));
+    const toolbar = panel.appendChild(el("div", { class: "tldvc-toolbar", role: "group", "aria-label": S.toolsLabel }, [restartBtn, download, print, end]));
 
     // restart confirmation
     const confirmYes = el("button", { type: "button", class: "tldvc-confirm-yes tldvc-btn tldvc-btn--primary", text: S.restartYes });
@@ -1653,7 +1802,7 @@
     panel.appendChild(el("span", { id: "tldvc-newwin", class: "tldvc-sr", text: S.newWindow.trim() }));
     root.appendChild(launcher);
     root.appendChild(panel);
-    return { root, launcher, badge, panel, large, close, restart: restartBtn, download, print, end, confirm, confirmYes, confirmNo, status, printHeader, log, survey, body, typing, notice, input, send, counter, form, quickSignature: null, viewportTracked: false };
+    return { root, launcher, badge, panel, toolbar, large, close, restart: restartBtn, download, print, end, confirm, confirmYes, confirmNo, status, printHeader, log, survey, body, typing, notice, input, send, counter, form, quickSignature: null, viewportTracked: false };
   }
 
   function wireUi() {
@@ -1759,6 +1908,7 @@
     const storedOpen = store.get("open", null);
     if (storedOpen === true || (storedOpen === null && CONFIG.openOnLoad)) openPanel({ focus: false });
     else if (state.queue.length) startTransport(); // something typed before the reload still waits
+    if (CONFIG.helper) loadHelperMode();
   }
 
   exposeApi();
