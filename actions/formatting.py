@@ -22,8 +22,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from procedure_kb.links import source_line
 from procedure_kb.office import national_hotline
-from procedure_kb.review import Reply, withheld_line
+from procedure_kb.review import Reply
 from procedure_kb.wording import (
     CHECKING,
     case_title,
@@ -45,6 +46,9 @@ from procedure_kb.wording import (
 Record = Mapping[str, Any]
 
 BULLET = "• "
+
+# What stands for a list the record lacks; the answer ends with the procedure's link.
+NOT_LISTED = "Anh/Chị xem thông tin chính thức tại trang ghi ở cuối tin nhắn."
 
 # Next-question buttons, in the order they are shown.
 NEXT_QUESTIONS: tuple[tuple[str, str], ...] = (
@@ -119,6 +123,12 @@ def lines(title: str, bullets: Iterable[str], footer: str | None = None) -> str:
 def reply_for(record: Record) -> Reply:
     """A :class:`~procedure_kb.review.Reply` for one answer about ``record``."""
     return Reply(record, national_hotline())
+
+
+def answer_reply(procedure: Record) -> Reply:
+    """A :class:`~procedure_kb.review.Reply` for an answer that ends with the procedure's link
+    (:func:`procedure_kb.links.source_line`), so its note points there."""
+    return Reply(procedure, national_hotline(), page_below=True)
 
 
 def review_note(record: Record, *sections: str) -> str | None:
@@ -209,12 +219,13 @@ def _portal(procedure: Record) -> str:
     )
 
 
-def _finish(text: str, extras: Sequence[str | None], buttons: list[dict[str, str]]) -> list[Bubble]:
-    """The facts in one bubble; notes (liên thông, review, hints) and the buttons in a second one,
-    so each bubble stays short."""
-    notes = [line for line in extras if line]
-    if not notes:
-        return [Bubble(text, buttons)]
+def _finish(
+    procedure: Record, text: str, extras: Sequence[str | None], buttons: list[dict[str, str]]
+) -> list[Bubble]:
+    """The facts in one bubble; notes (liên thông, review, hints), the link to the procedure's
+    own page (last, on every answer) and the buttons in a second one, so each bubble stays
+    short."""
+    notes = [line for line in extras if line] + [source_line(procedure)]
     return [Bubble(text), Bubble("\n".join(notes), buttons)]
 
 
@@ -227,7 +238,7 @@ def checklist_line(procedure: Record, url: str | None) -> str | None:
 
 def overview(procedure: Record, related: Related, checklist_url: str | None = None) -> list[Bubble]:
     """ask_procedure: what it is, who handles it, time, fee, online, next questions."""
-    reply = reply_for(procedure)
+    reply = answer_reply(procedure)
     ways = procedure.get("submission") or []
     bullets = []
     if procedure.get("summary") and reply.shows("summary"):
@@ -254,7 +265,7 @@ def overview(procedure: Record, related: Related, checklist_url: str | None = No
         checklist_line(procedure, checklist_url),
         "Anh/Chị muốn xem thêm thông tin nào ạ?",
     ]
-    return _finish(lines(str(procedure.get("name")), bullets), extras, buttons)
+    return _finish(procedure, lines(str(procedure.get("name")), bullets), extras, buttons)
 
 
 def documents_answer(
@@ -262,16 +273,16 @@ def documents_answer(
 ) -> list[Bubble]:
     """ask_documents: every document with originals/copies, by case, skip marks, and the link to
     a printable checklist."""
-    reply = reply_for(procedure)
+    reply = answer_reply(procedure)
     groups = procedure.get("documents") or []
     name = procedure.get("name")
     buttons = next_buttons(procedure, "ask_documents")
     if not groups:
         text = lines(
             f"Giấy tờ cần chuẩn bị – {name}:",
-            [f"Tôi chưa có danh sách giấy tờ của thủ tục này. {checking_line(procedure)}"],
+            [f"Tôi chưa có danh sách giấy tờ của thủ tục này. {NOT_LISTED}"],
         )
-        return [Bubble(text, buttons)]
+        return _finish(procedure, text, [], buttons)
     reply.verdict("documents")
     bubbles = []
     for index, group in enumerate(groups):
@@ -296,7 +307,7 @@ def documents_answer(
         hint,
     ]
     *facts, last = bubbles
-    return facts + _finish(last.text, extras, buttons)
+    return facts + _finish(procedure, last.text, extras, buttons)
 
 
 def _per_way_answer(
@@ -304,14 +315,14 @@ def _per_way_answer(
 ) -> list[Bubble]:
     """A fee or time answer: the value of each way that may be stated; the withheld ones named
     once (in place of the list when nothing is left)."""
-    reply = reply_for(procedure)
+    reply = answer_reply(procedure)
     ways = procedure.get("submission") or []
     bullets = channel_values(reply, section, ways, describe)
     note, tail = reply.note(), footer(ways) if footer else None
     if not bullets:
-        bullets, note, tail = [withheld_line(procedure, reply.withheld, reply.hotline)], None, None
+        bullets, note, tail = [reply.withheld_line()], None, None
     text = lines(f"{title} – {procedure.get('name')}:", bullets, tail)
-    return _finish(text, [note], next_buttons(procedure, intent))
+    return _finish(procedure, text, [note], next_buttons(procedure, intent))
 
 
 def fee_answer(procedure: Record, related: Related) -> list[Bubble]:
@@ -338,25 +349,25 @@ def time_answer(procedure: Record, related: Related) -> list[Bubble]:
 
 def where_answer(procedure: Record, related: Related) -> list[Bubble]:
     """ask_where: the agency and where each way to submit goes."""
-    reply = reply_for(procedure)
+    reply = answer_reply(procedure)
     bullets = []
     if reply.shows("agency"):
         bullets.append("Cơ quan giải quyết: " + sentence(procedure.get("agency")))
     bullets += submission_lines(procedure, reply)
     note = reply.note()
     if not bullets:
-        bullets, note = [withheld_line(procedure, reply.withheld, reply.hotline)], None
+        bullets, note = [reply.withheld_line()], None
     text = lines(f"Nơi nộp hồ sơ – {procedure.get('name')}:", bullets)
     extras = [*interconnected_lines(procedure, related), note]
-    return _finish(text, extras, next_buttons(procedure, "ask_where"))
+    return _finish(procedure, text, extras, next_buttons(procedure, "ask_where"))
 
 
 def steps_answer(procedure: Record, related: Related) -> list[Bubble]:
     """ask_steps: the ordered steps."""
-    reply = reply_for(procedure)
+    reply = answer_reply(procedure)
     steps = [str(s).strip() for s in procedure.get("steps") or [] if str(s).strip()]
     if not steps:
-        bullets = [f"Tôi chưa có các bước của thủ tục này. {checking_line(procedure)}"]
+        bullets = [f"Tôi chưa có các bước của thủ tục này. {NOT_LISTED}"]
     else:
         reply.verdict("steps")
         bullets = [
@@ -364,14 +375,14 @@ def steps_answer(procedure: Record, related: Related) -> list[Bubble]:
             for n, s in enumerate(steps, 1)
         ]
     text = lines(f"Các bước – {procedure.get('name')}:", bullets)
-    return _finish(text, [reply.note()], next_buttons(procedure, "ask_steps"))
+    return _finish(procedure, text, [reply.note()], next_buttons(procedure, "ask_steps"))
 
 
 def online_answer(procedure: Record, related: Related) -> list[Bubble]:
     """ask_online: online level, the portal link, the online way's time and fee."""
-    reply = reply_for(procedure)
+    reply = answer_reply(procedure)
     if not reply.shows("online"):
-        bullets = [withheld_line(procedure, reply.withheld, reply.hotline)]
+        bullets = [reply.withheld_line()]
         reply.withheld.clear()
     else:
         bullets = [online_text(procedure)]
@@ -399,12 +410,12 @@ def online_answer(procedure: Record, related: Related) -> list[Bubble]:
     buttons = next_buttons(procedure, "ask_online")
     if procedure.get("online_level") in ("full", "partial"):
         buttons.append(button("Cách nộp hồ sơ trực tuyến", "ask_faq", faq="nop-ho-so-truc-tuyen"))
-    return _finish(text, extras, buttons)
+    return _finish(procedure, text, extras, buttons)
 
 
 def eligibility_answer(procedure: Record, related: Related) -> list[Bubble]:
     """ask_eligibility: who may apply and the conditions."""
-    reply = reply_for(procedure)
+    reply = answer_reply(procedure)
     bullets = []
     if procedure.get("applicants"):
         bullets.append("Người được nộp: " + sentence(procedure["applicants"]))
@@ -414,7 +425,7 @@ def eligibility_answer(procedure: Record, related: Related) -> list[Bubble]:
     else:
         reply.verdict("eligibility")
     text = lines(f"Ai được làm, điều kiện – {procedure.get('name')}:", bullets)
-    return _finish(text, [reply.note()], next_buttons(procedure, "ask_eligibility"))
+    return _finish(procedure, text, [reply.note()], next_buttons(procedure, "ask_eligibility"))
 
 
 ANSWERS = {
