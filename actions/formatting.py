@@ -24,9 +24,12 @@ from typing import Any
 
 from procedure_kb.links import source_line
 from procedure_kb.office import national_hotline
+from procedure_kb.plain_words import SCREEN_LINES, screen_lines
 from procedure_kb.review import Reply
 from procedure_kb.wording import (
-    CHECKING,
+    DATA_SOURCES as DATA_SOURCES,  # re-exported: the actions' tests read it from here
+)
+from procedure_kb.wording import (
     case_title,
     channel_values,
     checking_line,
@@ -38,9 +41,6 @@ from procedure_kb.wording import (
     skip_text,
     submission_lines,
     time_text,
-)
-from procedure_kb.wording import (
-    DATA_SOURCES as DATA_SOURCES,  # re-exported: the actions' tests read it from here
 )
 
 Record = Mapping[str, Any]
@@ -115,6 +115,21 @@ def lines(title: str, bullets: Iterable[str], footer: str | None = None) -> str:
     if footer:
         body.append(footer)
     return "\n".join(body)
+
+
+def screens(title: str, bullets: Sequence[str]) -> list[str]:
+    """:func:`lines` cut into bubbles that each fit one phone screen
+    (:data:`procedure_kb.plain_words.SCREEN_LINES`); later bubbles carry no title."""
+    out: list[str] = []
+    current: list[str] = []
+    for item in [b for b in bullets if b]:
+        candidate = lines(title if not out else "", [*current, item]).lstrip("\n")
+        if current and screen_lines(candidate) > SCREEN_LINES:
+            out.append(lines(title if not out else "", current).lstrip("\n"))
+            current = []
+        current.append(item)
+    out.append(lines(title if not out else "", current).lstrip("\n"))
+    return out
 
 
 # --- needs_review -------------------------------------------------------------------------------
@@ -291,7 +306,7 @@ def documents_answer(
         title = f"Giấy tờ cần chuẩn bị – {name}:" if index == 0 else ""
         if heading:
             title = f"{title}\n{heading}:" if title else f"{heading}:"
-        bubbles.append(Bubble(lines(title, items)))
+        bubbles.extend(Bubble(text) for text in screens(title, items))
     first_doc = next(
         (i.get("name") for g in groups for i in g.get("items") or [] if i.get("name")), None
     )
@@ -374,8 +389,9 @@ def steps_answer(procedure: Record, related: Related) -> list[Bubble]:
             sentence(s) if s.lower().startswith("bước") else sentence(f"Bước {n}: {s}")
             for n, s in enumerate(steps, 1)
         ]
-    text = lines(f"Các bước – {procedure.get('name')}:", bullets)
-    return _finish(procedure, text, [reply.note()], next_buttons(procedure, "ask_steps"))
+    *first, text = screens(f"Các bước – {procedure.get('name')}:", bullets)
+    buttons = next_buttons(procedure, "ask_steps")
+    return [Bubble(t) for t in first] + _finish(procedure, text, [reply.note()], buttons)
 
 
 def online_answer(procedure: Record, related: Related) -> list[Bubble]:
@@ -424,8 +440,9 @@ def eligibility_answer(procedure: Record, related: Related) -> list[Bubble]:
         bullets = ["Thủ tục này không có điều kiện riêng, công dân có nhu cầu đều được nộp."]
     else:
         reply.verdict("eligibility")
-    text = lines(f"Ai được làm, điều kiện – {procedure.get('name')}:", bullets)
-    return _finish(procedure, text, [reply.note()], next_buttons(procedure, "ask_eligibility"))
+    *first, text = screens(f"Ai được làm, điều kiện – {procedure.get('name')}:", bullets)
+    buttons = next_buttons(procedure, "ask_eligibility")
+    return [Bubble(t) for t in first] + _finish(procedure, text, [reply.note()], buttons)
 
 
 ANSWERS = {
@@ -526,17 +543,27 @@ def document_answer(document: Record, procedure: Record | None = None) -> list[B
         line = sentence(skip_text(replaced))
         bullets.append(line[:1].upper() + line[1:])
     item = find_item(procedure, str(document.get("id"))) if procedure else None
+    in_dossier = []
     if procedure and item:
         detail = count_text(item) or "có trong hồ sơ"
-        if item.get("template"):
+        if item.get("template") and item["template"] != document.get("template"):
             detail += f", {item['template']}"
-        bullets.append(sentence(f"Trong hồ sơ {procedure.get('name')}: {detail}"))
+        in_dossier.append(sentence(f"Trong hồ sơ {procedure.get('name')}: {detail}"))
         if item.get("note"):
-            bullets.append(sentence(item["note"]))
+            in_dossier.append(sentence(item["note"]))
     footer = review_note(document)
-    text = lines(str(document.get("name")), bullets, footer)
     buttons = next_buttons(procedure, None)[:3] if procedure else []
-    return [Bubble(text, buttons)]
+    text = lines(str(document.get("name")), bullets + in_dossier, footer)
+    if not in_dossier or screen_lines(text) <= SCREEN_LINES:
+        return [Bubble(text, buttons)]
+    # too long for one screen: what the document is, then its place in this dossier
+    return [
+        Bubble(lines(str(document.get("name")), bullets)),
+        Bubble(
+            "\n".join(BULLET + line for line in in_dossier) + (f"\n{footer}" if footer else ""),
+            buttons,
+        ),
+    ]
 
 
 def document_choice(
@@ -657,13 +684,13 @@ def handoff_answer(
         if next_open is not None:
             bullets.append(f"Giờ làm việc tiếp theo bắt đầu lúc {when_text(next_open)}.")
     if review_sections(hours):
-        bullets.append("Giờ làm việc có thể khác theo địa phương, " + CHECKING + ".")
+        bullets.append("Giờ làm việc có thể khác theo địa phương.")
     for line in office.get("hotlines") or []:
         text = f"{line.get('name')}: {line.get('number')}"
         if line.get("email"):
             text += f", thư điện tử {line['email']}"
         if "number" in review_sections(line):
-            text += f" ({CHECKING})"
+            text += " (số này đang được kiểm tra lại)"
         bullets.append(sentence(text))
     if commune:
         desk = commune.get("one_stop_desk") or {}
