@@ -14,7 +14,9 @@ from actions import formatting
 from actions.procedures import ActionAnswerProcedure
 
 INTENTS = ["ask_procedure", *(intent for intent, _ in formatting.NEXT_QUESTIONS)]
-PORTAL_PAGE = "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc="
+PORTAL_PAGE = (
+    "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc="
+)
 GENERAL = "Trang chung (chưa có trang riêng cho thủ tục này): "
 
 HOME_ONLY = {
