@@ -89,3 +89,18 @@ def test_a_withheld_fee_points_to_the_link_at_the_end() -> None:
     assert "15.000" not in text
     assert "Anh/Chị xác nhận tại trang ghi ở cuối tin nhắn" in text
     assert text.count(PORTAL_PAGE) == 1 and last_line(text).endswith("9.999999")
+
+
+def test_every_bundled_procedure_ends_with_its_page_or_the_labelled_general_link(repo) -> None:
+    """No answer ends with a bare home page presented as the procedure's page."""
+    for record in repo.list_procedures():
+        last = last_line(ask("ask_fee", record["id"]))
+        pages = [u for u in (record["portal_url"], record["source"]) if u and PORTAL_PAGE in u]
+        if pages:
+            assert last == f"Trang của thủ tục: {pages[0]}", record["id"]
+        elif last.startswith("Trang của thủ tục: "):
+            url = last.removeprefix("Trang của thủ tục: ")
+            assert url in (record["portal_url"], record["source"]), record["id"]
+            assert url.split("://", 1)[1].strip("/").count("/") >= 1, record["id"]
+        else:
+            assert last.startswith(GENERAL), record["id"]
