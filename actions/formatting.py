@@ -22,10 +22,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from procedure_kb.links import source_line
 from procedure_kb.office import national_hotline
-from procedure_kb.review import Reply, withheld_line
+from procedure_kb.plain_words import SCREEN_LINES, screen_lines
+from procedure_kb.review import Reply
 from procedure_kb.wording import (
-    CHECKING,
+    DATA_SOURCES as DATA_SOURCES,  # re-exported: the actions' tests read it from here
+)
+from procedure_kb.wording import (
     case_title,
     channel_values,
     checking_line,
@@ -38,13 +42,13 @@ from procedure_kb.wording import (
     submission_lines,
     time_text,
 )
-from procedure_kb.wording import (
-    DATA_SOURCES as DATA_SOURCES,  # re-exported: the actions' tests read it from here
-)
 
 Record = Mapping[str, Any]
 
 BULLET = "• "
+
+# What stands for a list the record lacks; the answer ends with the procedure's link.
+NOT_LISTED = "Anh/Chị xem thông tin chính thức tại trang ghi ở cuối tin nhắn."
 
 # Next-question buttons, in the order they are shown.
 NEXT_QUESTIONS: tuple[tuple[str, str], ...] = (
@@ -113,12 +117,33 @@ def lines(title: str, bullets: Iterable[str], footer: str | None = None) -> str:
     return "\n".join(body)
 
 
+def screens(title: str, bullets: Sequence[str]) -> list[str]:
+    """:func:`lines` cut into bubbles that each fit one phone screen
+    (:data:`procedure_kb.plain_words.SCREEN_LINES`); later bubbles carry no title."""
+    out: list[str] = []
+    current: list[str] = []
+    for item in [b for b in bullets if b]:
+        candidate = lines(title if not out else "", [*current, item]).lstrip("\n")
+        if current and screen_lines(candidate) > SCREEN_LINES:
+            out.append(lines(title if not out else "", current).lstrip("\n"))
+            current = []
+        current.append(item)
+    out.append(lines(title if not out else "", current).lstrip("\n"))
+    return out
+
+
 # --- needs_review -------------------------------------------------------------------------------
 
 
 def reply_for(record: Record) -> Reply:
     """A :class:`~procedure_kb.review.Reply` for one answer about ``record``."""
     return Reply(record, national_hotline())
+
+
+def answer_reply(procedure: Record) -> Reply:
+    """A :class:`~procedure_kb.review.Reply` for an answer that ends with the procedure's link
+    (:func:`procedure_kb.links.source_line`), so its note points there."""
+    return Reply(procedure, national_hotline(), page_below=True)
 
 
 def review_note(record: Record, *sections: str) -> str | None:
@@ -209,12 +234,13 @@ def _portal(procedure: Record) -> str:
     )
 
 
-def _finish(text: str, extras: Sequence[str | None], buttons: list[dict[str, str]]) -> list[Bubble]:
-    """The facts in one bubble; notes (liên thông, review, hints) and the buttons in a second one,
-    so each bubble stays short."""
-    notes = [line for line in extras if line]
-    if not notes:
-        return [Bubble(text, buttons)]
+def _finish(
+    procedure: Record, text: str, extras: Sequence[str | None], buttons: list[dict[str, str]]
+) -> list[Bubble]:
+    """The facts in one bubble; notes (liên thông, review, hints), the link to the procedure's
+    own page (last, on every answer) and the buttons in a second one, so each bubble stays
+    short."""
+    notes = [line for line in extras if line] + [source_line(procedure)]
     return [Bubble(text), Bubble("\n".join(notes), buttons)]
 
 
@@ -227,7 +253,7 @@ def checklist_line(procedure: Record, url: str | None) -> str | None:
 
 def overview(procedure: Record, related: Related, checklist_url: str | None = None) -> list[Bubble]:
     """ask_procedure: what it is, who handles it, time, fee, online, next questions."""
-    reply = reply_for(procedure)
+    reply = answer_reply(procedure)
     ways = procedure.get("submission") or []
     bullets = []
     if procedure.get("summary") and reply.shows("summary"):
@@ -254,7 +280,7 @@ def overview(procedure: Record, related: Related, checklist_url: str | None = No
         checklist_line(procedure, checklist_url),
         "Anh/Chị muốn xem thêm thông tin nào ạ?",
     ]
-    return _finish(lines(str(procedure.get("name")), bullets), extras, buttons)
+    return _finish(procedure, lines(str(procedure.get("name")), bullets), extras, buttons)
 
 
 def documents_answer(
@@ -262,16 +288,16 @@ def documents_answer(
 ) -> list[Bubble]:
     """ask_documents: every document with originals/copies, by case, skip marks, and the link to
     a printable checklist."""
-    reply = reply_for(procedure)
+    reply = answer_reply(procedure)
     groups = procedure.get("documents") or []
     name = procedure.get("name")
     buttons = next_buttons(procedure, "ask_documents")
     if not groups:
         text = lines(
             f"Giấy tờ cần chuẩn bị – {name}:",
-            [f"Tôi chưa có danh sách giấy tờ của thủ tục này. {checking_line(procedure)}"],
+            [f"Tôi chưa có danh sách giấy tờ của thủ tục này. {NOT_LISTED}"],
         )
-        return [Bubble(text, buttons)]
+        return _finish(procedure, text, [], buttons)
     reply.verdict("documents")
     bubbles = []
     for index, group in enumerate(groups):
@@ -280,7 +306,7 @@ def documents_answer(
         title = f"Giấy tờ cần chuẩn bị – {name}:" if index == 0 else ""
         if heading:
             title = f"{title}\n{heading}:" if title else f"{heading}:"
-        bubbles.append(Bubble(lines(title, items)))
+        bubbles.extend(Bubble(text) for text in screens(title, items))
     first_doc = next(
         (i.get("name") for g in groups for i in g.get("items") or [] if i.get("name")), None
     )
@@ -296,7 +322,7 @@ def documents_answer(
         hint,
     ]
     *facts, last = bubbles
-    return facts + _finish(last.text, extras, buttons)
+    return facts + _finish(procedure, last.text, extras, buttons)
 
 
 def _per_way_answer(
@@ -304,14 +330,14 @@ def _per_way_answer(
 ) -> list[Bubble]:
     """A fee or time answer: the value of each way that may be stated; the withheld ones named
     once (in place of the list when nothing is left)."""
-    reply = reply_for(procedure)
+    reply = answer_reply(procedure)
     ways = procedure.get("submission") or []
     bullets = channel_values(reply, section, ways, describe)
     note, tail = reply.note(), footer(ways) if footer else None
     if not bullets:
-        bullets, note, tail = [withheld_line(procedure, reply.withheld, reply.hotline)], None, None
+        bullets, note, tail = [reply.withheld_line()], None, None
     text = lines(f"{title} – {procedure.get('name')}:", bullets, tail)
-    return _finish(text, [note], next_buttons(procedure, intent))
+    return _finish(procedure, text, [note], next_buttons(procedure, intent))
 
 
 def fee_answer(procedure: Record, related: Related) -> list[Bubble]:
@@ -338,40 +364,41 @@ def time_answer(procedure: Record, related: Related) -> list[Bubble]:
 
 def where_answer(procedure: Record, related: Related) -> list[Bubble]:
     """ask_where: the agency and where each way to submit goes."""
-    reply = reply_for(procedure)
+    reply = answer_reply(procedure)
     bullets = []
     if reply.shows("agency"):
         bullets.append("Cơ quan giải quyết: " + sentence(procedure.get("agency")))
     bullets += submission_lines(procedure, reply)
     note = reply.note()
     if not bullets:
-        bullets, note = [withheld_line(procedure, reply.withheld, reply.hotline)], None
+        bullets, note = [reply.withheld_line()], None
     text = lines(f"Nơi nộp hồ sơ – {procedure.get('name')}:", bullets)
     extras = [*interconnected_lines(procedure, related), note]
-    return _finish(text, extras, next_buttons(procedure, "ask_where"))
+    return _finish(procedure, text, extras, next_buttons(procedure, "ask_where"))
 
 
 def steps_answer(procedure: Record, related: Related) -> list[Bubble]:
     """ask_steps: the ordered steps."""
-    reply = reply_for(procedure)
+    reply = answer_reply(procedure)
     steps = [str(s).strip() for s in procedure.get("steps") or [] if str(s).strip()]
     if not steps:
-        bullets = [f"Tôi chưa có các bước của thủ tục này. {checking_line(procedure)}"]
+        bullets = [f"Tôi chưa có các bước của thủ tục này. {NOT_LISTED}"]
     else:
         reply.verdict("steps")
         bullets = [
             sentence(s) if s.lower().startswith("bước") else sentence(f"Bước {n}: {s}")
             for n, s in enumerate(steps, 1)
         ]
-    text = lines(f"Các bước – {procedure.get('name')}:", bullets)
-    return _finish(text, [reply.note()], next_buttons(procedure, "ask_steps"))
+    *first, text = screens(f"Các bước – {procedure.get('name')}:", bullets)
+    buttons = next_buttons(procedure, "ask_steps")
+    return [Bubble(t) for t in first] + _finish(procedure, text, [reply.note()], buttons)
 
 
 def online_answer(procedure: Record, related: Related) -> list[Bubble]:
     """ask_online: online level, the portal link, the online way's time and fee."""
-    reply = reply_for(procedure)
+    reply = answer_reply(procedure)
     if not reply.shows("online"):
-        bullets = [withheld_line(procedure, reply.withheld, reply.hotline)]
+        bullets = [reply.withheld_line()]
         reply.withheld.clear()
     else:
         bullets = [online_text(procedure)]
@@ -399,12 +426,12 @@ def online_answer(procedure: Record, related: Related) -> list[Bubble]:
     buttons = next_buttons(procedure, "ask_online")
     if procedure.get("online_level") in ("full", "partial"):
         buttons.append(button("Cách nộp hồ sơ trực tuyến", "ask_faq", faq="nop-ho-so-truc-tuyen"))
-    return _finish(text, extras, buttons)
+    return _finish(procedure, text, extras, buttons)
 
 
 def eligibility_answer(procedure: Record, related: Related) -> list[Bubble]:
     """ask_eligibility: who may apply and the conditions."""
-    reply = reply_for(procedure)
+    reply = answer_reply(procedure)
     bullets = []
     if procedure.get("applicants"):
         bullets.append("Người được nộp: " + sentence(procedure["applicants"]))
@@ -413,8 +440,9 @@ def eligibility_answer(procedure: Record, related: Related) -> list[Bubble]:
         bullets = ["Thủ tục này không có điều kiện riêng, công dân có nhu cầu đều được nộp."]
     else:
         reply.verdict("eligibility")
-    text = lines(f"Ai được làm, điều kiện – {procedure.get('name')}:", bullets)
-    return _finish(text, [reply.note()], next_buttons(procedure, "ask_eligibility"))
+    *first, text = screens(f"Ai được làm, điều kiện – {procedure.get('name')}:", bullets)
+    buttons = next_buttons(procedure, "ask_eligibility")
+    return [Bubble(t) for t in first] + _finish(procedure, text, [reply.note()], buttons)
 
 
 ANSWERS = {
@@ -515,17 +543,27 @@ def document_answer(document: Record, procedure: Record | None = None) -> list[B
         line = sentence(skip_text(replaced))
         bullets.append(line[:1].upper() + line[1:])
     item = find_item(procedure, str(document.get("id"))) if procedure else None
+    in_dossier = []
     if procedure and item:
         detail = count_text(item) or "có trong hồ sơ"
-        if item.get("template"):
+        if item.get("template") and item["template"] != document.get("template"):
             detail += f", {item['template']}"
-        bullets.append(sentence(f"Trong hồ sơ {procedure.get('name')}: {detail}"))
+        in_dossier.append(sentence(f"Trong hồ sơ {procedure.get('name')}: {detail}"))
         if item.get("note"):
-            bullets.append(sentence(item["note"]))
+            in_dossier.append(sentence(item["note"]))
     footer = review_note(document)
-    text = lines(str(document.get("name")), bullets, footer)
     buttons = next_buttons(procedure, None)[:3] if procedure else []
-    return [Bubble(text, buttons)]
+    text = lines(str(document.get("name")), bullets + in_dossier, footer)
+    if not in_dossier or screen_lines(text) <= SCREEN_LINES:
+        return [Bubble(text, buttons)]
+    # too long for one screen: what the document is, then its place in this dossier
+    return [
+        Bubble(lines(str(document.get("name")), bullets)),
+        Bubble(
+            "\n".join(BULLET + line for line in in_dossier) + (f"\n{footer}" if footer else ""),
+            buttons,
+        ),
+    ]
 
 
 def document_choice(
@@ -646,13 +684,13 @@ def handoff_answer(
         if next_open is not None:
             bullets.append(f"Giờ làm việc tiếp theo bắt đầu lúc {when_text(next_open)}.")
     if review_sections(hours):
-        bullets.append("Giờ làm việc có thể khác theo địa phương, " + CHECKING + ".")
+        bullets.append("Giờ làm việc có thể khác theo địa phương.")
     for line in office.get("hotlines") or []:
         text = f"{line.get('name')}: {line.get('number')}"
         if line.get("email"):
             text += f", thư điện tử {line['email']}"
         if "number" in review_sections(line):
-            text += f" ({CHECKING})"
+            text += " (số này đang được kiểm tra lại)"
         bullets.append(sentence(text))
     if commune:
         desk = commune.get("one_stop_desk") or {}

@@ -23,6 +23,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from procedure_kb.links import procedure_page
+
 Record = Mapping[str, Any]
 
 FACT, DOUBT, WITHHELD = "fact", "doubt", "withheld"
@@ -170,12 +172,16 @@ def label(record: Record, section: str, way: int | None = ALL) -> str:
     return text
 
 
-def where_to_confirm(record: Record, hotline: str | None) -> str:
-    """'tại trang của thủ tục: URL hoặc gọi Tổng đài Dịch vụ công 1900 ... (miễn phí)'."""
-    source = record.get("source")
+def where_to_confirm(record: Record, hotline: str | None, page_below: bool = False) -> str:
+    """'tại trang của thủ tục: URL hoặc gọi Tổng đài Dịch vụ công 1900 ... (miễn phí)'; with
+    ``page_below`` the reply ends with the link (:func:`procedure_kb.links.source_line`), so the
+    note points to it instead of repeating it."""
+    page = procedure_page(record) or record.get("source")
     parts = []
-    if source:
-        parts.append(f"tại trang thông tin chính thức: {source}")
+    if page_below:
+        parts.append("tại trang ghi ở cuối tin nhắn")
+    elif page:
+        parts.append(f"tại trang thông tin chính thức: {page}")
     if hotline:
         parts.append(f"gọi Tổng đài Dịch vụ công {hotline} (miễn phí)")
     return " hoặc ".join(parts) if parts else "tại Bộ phận Một cửa nơi nộp hồ sơ"
@@ -186,17 +192,23 @@ def _join(labels: list[str]) -> str:
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " và " + labels[-1]
 
 
-def withheld_line(record: Record, labels: Iterable[str], hotline: str | None) -> str:
+def withheld_line(
+    record: Record, labels: Iterable[str], hotline: str | None, page_below: bool = False
+) -> str:
     """The line that stands where withheld values would be: which parts, and where to confirm."""
     named = _join(list(labels))
     return (
         f"{named[:1].upper()}{named[1:]} {LEFT_OUT} "
-        f"Anh/Chị xác nhận {where_to_confirm(record, hotline)} ạ."
+        f"Anh/Chị xác nhận {where_to_confirm(record, hotline, page_below)} ạ."
     )
 
 
 def notice(
-    record: Record, withheld: Iterable[str], doubtful: Iterable[str], hotline: str | None
+    record: Record,
+    withheld: Iterable[str],
+    doubtful: Iterable[str],
+    hotline: str | None,
+    page_below: bool = False,
 ) -> str | None:
     """The one note of a reply: the parts it left out and the parts it shows that are in doubt,
     with where to confirm them; None when there is neither."""
@@ -209,7 +221,7 @@ def notice(
         sentences.append(f"Cán bộ đang kiểm tra lại {_join(shown)} ở trên.")
     if not sentences:
         return None
-    where = where_to_confirm(record, hotline)
+    where = where_to_confirm(record, hotline, page_below)
     return "Lưu ý: " + " ".join(sentences) + f" Anh/Chị xác nhận {where} ạ."
 
 
@@ -217,9 +229,10 @@ class Reply:
     """Collects, while one reply is built, the parts it withheld or showed in doubt, so the reply
     ends with one note naming them (:func:`notice`)."""
 
-    def __init__(self, record: Record, hotline: str | None) -> None:
+    def __init__(self, record: Record, hotline: str | None, page_below: bool = False) -> None:
         self.record = record
         self.hotline = hotline
+        self.page_below = page_below  # the reply ends with the procedure's link
         self.withheld: list[str] = []
         self.doubtful: list[str] = []
 
@@ -238,4 +251,8 @@ class Reply:
 
     def note(self) -> str | None:
         """The reply's one note, or None."""
-        return notice(self.record, self.withheld, self.doubtful, self.hotline)
+        return notice(self.record, self.withheld, self.doubtful, self.hotline, self.page_below)
+
+    def withheld_line(self) -> str:
+        """:func:`withheld_line` for the parts withheld so far."""
+        return withheld_line(self.record, self.withheld, self.hotline, self.page_below)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from harness import Conversation, entity, make_tracker, run_action
 
 from actions import formatting
@@ -81,3 +82,30 @@ def test_unsure_match_asks_back_and_is_recorded(repo) -> None:
     assert turn.payloads and all(p.startswith("/explain_document{") for p in turn.payloads)
     assert "chưa" in turn.text
     assert repo.list_unanswered()[0]["text"] == text
+
+
+POPULATION_DB = "co-so-du-lieu-quoc-gia-ve-dan-cu"
+
+
+@pytest.mark.parametrize(
+    ("text", "document_id", "explained"),
+    [
+        ("vneid mức 2 là gì", "tai-khoan-vneid-muc-2", "đăng nhập Cổng Dịch vụ công"),
+        ("tai khoan muc 2 la gi", "tai-khoan-vneid-muc-2", "đăng nhập Cổng Dịch vụ công"),
+        (
+            "cơ sở dữ liệu quốc gia về dân cư là gì",
+            "co-so-du-lieu-quoc-gia-ve-dan-cu",
+            "Bộ Công an",
+        ),
+        ("sinh trắc học là gì", "thong-tin-sinh-trac-hoc", "vân tay và mống mắt"),
+        ("sinh trac hoc la gi", "thong-tin-sinh-trac-hoc", "vân tay và mống mắt"),
+    ],
+)
+def test_the_terms_an_answer_uses_are_explained_in_a_few_words(
+    repo, text: str, document_id: str, explained: str
+) -> None:
+    """ "VNeID mức 2", "Cơ sở dữ liệu quốc gia về dân cư", "sinh trắc học" appear in many answers
+    without a word of explanation; the glossary explains each once, when asked."""
+    turn = explain(text)
+    assert turn.text.splitlines()[0] == repo.get_document(document_id)["name"]
+    assert explained in turn.text
