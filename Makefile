@@ -12,7 +12,7 @@ OUT ?= results/eval.json
 # Rasa's usage telemetry stays off in every command the project runs (docs/security.md).
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help setup kb nlu-data train run shell actions test lint validate eval bench clean
+.PHONY: help setup kb nlu-data train run shell actions test lint validate eval bench retention clean
 
 help:
 	@echo "make run    - cài đặt (nếu cần), huấn luyện (nếu cần), chạy trợ lý và trang minh hoạ"
@@ -78,6 +78,10 @@ bench: kb
 	$(PY) bench/kb_bench.py
 	$(PY) -m bench.nlu_compare
 	@echo "Dossier lookup latency (with make run going): $(PY) -m bench.dossier_bench http://127.0.0.1:5005"
+
+# Delete conversations idle for longer than CONVERSATION_RETENTION_DAYS (daily in production).
+retention: $(STAMP)
+	$(PY) -m bot.retention
 
 clean:
 	rm -rf models results var .pytest_cache data/nlu/generated

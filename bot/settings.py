@@ -73,6 +73,7 @@ class Settings:
     request_max_bytes: int = 65536
     feedback_per_address_per_day: int = 200
     feedback_per_day: int = 20000
+    conversation_retention_days: int = 90
 
     @property
     def action_endpoint_url(self) -> str:
@@ -134,6 +135,7 @@ def load(env: dict[str, str] | None = None) -> Settings:
         request_max_bytes=int(env.get("REQUEST_MAX_BYTES", "65536")),
         feedback_per_address_per_day=int(env.get("FEEDBACK_PER_ADDRESS_PER_DAY", "200")),
         feedback_per_day=int(env.get("FEEDBACK_PER_DAY", "20000")),
+        conversation_retention_days=int(env.get("CONVERSATION_RETENTION_DAYS", "90")),
     )
 
 
