@@ -36,4 +36,4 @@ python -m bot.augment
 rasa data validate --fail-on-warnings
 
 echo "== pytest"
-pytest "$@"
+pytest --durations=25 "$@"
