@@ -7,6 +7,7 @@ store (SQLite, the default of ``make run``), so a new Rasa process carries on a 
 
 from __future__ import annotations
 
+import os
 import subprocess
 import uuid
 from collections.abc import Iterator
@@ -15,6 +16,8 @@ from pathlib import Path
 
 import pytest
 import requests
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
 from bot.run import PROJECT_ROOT, child_environment, commands, start, stop_all, wait_until_up
 from bot.settings import Settings, load
@@ -223,3 +226,68 @@ def test_rasa_http_api_is_off_by_default(rest_url: str, method: str, path: str) 
     base = rest_url.removesuffix("/webhooks/rest/webhook")
     assert requests.request(method, base + path, json={}, timeout=10).status_code == 404
     assert requests.get(base + "/", timeout=10).status_code == 200  # the server itself is up
+
+
+# Generated bad input (Hypothesis): FUZZ_EXAMPLES bodies per run (docs/security.md has a
+# 1,000-body run). Every answer is a reply or a short refusal in Vietnamese, never a 5xx.
+FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "120"))
+NASTY = [
+    "'; DROP TABLE events; --",
+    "<img src=x onerror=alert(1)>",
+    "{{7*7}} ${7*7} <%= 7*7 %>",
+    "/restart",
+    "/session_start",
+    '/ask_fee{"procedure_id":"cap-ho-chieu"}',
+    "\u202e\u200b\ufeff",
+    "000.00.01.H29-261116-0001 1234",
+]
+messages = st.one_of(
+    st.text(max_size=200),
+    st.text(alphabet=st.characters(codec="utf-8"), min_size=1000, max_size=25_000),
+    st.sampled_from(NASTY),
+    st.builds(lambda a, b: a + b, st.sampled_from(NASTY), st.text(max_size=50)),
+    st.integers(),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.none(),
+    st.lists(st.text(max_size=10), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=2),
+)
+senders = st.one_of(st.text(max_size=40), st.text(min_size=300, max_size=5000), st.integers())
+bodies = st.one_of(
+    st.builds(lambda m, s: ("json", {"sender": s, "message": m}), messages, senders),
+    st.builds(lambda m: ("json", {"message": m}), messages),
+    st.builds(lambda v: ("json", v), st.one_of(st.lists(st.integers(), max_size=3), st.text())),
+    st.builds(lambda raw: ("raw", raw), st.binary(max_size=300)),
+    st.builds(lambda raw: ("text", raw), st.text(max_size=300)),
+)
+
+
+@settings(
+    max_examples=FUZZ_EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(body=bodies)
+def test_generated_bad_input_never_breaks_the_server(stack: Stack, rest_url: str, body) -> None:
+    kind, payload = body
+    if kind == "json":
+        response = requests.post(rest_url, json=payload, timeout=60)
+    else:
+        content_type = "application/json" if kind == "raw" else "text/plain"
+        data = payload if isinstance(payload, bytes) else payload.encode("utf-8", "surrogatepass")
+        response = requests.post(
+            rest_url, data=data, headers={"Content-Type": content_type}, timeout=60
+        )
+    event(f"{kind} body, HTTP {response.status_code}")  # counted by --hypothesis-show-statistics
+    assert response.status_code < 500, response.text[:300]
+    assert "Traceback" not in response.text
+    if response.status_code == 200:
+        replies = response.json()
+        assert isinstance(replies, list)
+        assert all(len(reply.get("text", "")) <= 2500 for reply in replies)
+        silent = isinstance(payload, dict) and payload.get("message") == "/restart"
+        assert is_vietnamese_reply(replies) or (silent and replies == []), replies
+    else:
+        assert any(ch in VIETNAMESE_MARKS for ch in response.text.lower()), response.text[:300]
+    assert stack.processes[RASA].poll() is None and stack.processes[ACTIONS].poll() is None
