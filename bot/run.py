@@ -56,10 +56,22 @@ def endpoints_file(settings: Settings) -> Path:
     return runtime
 
 
+# What a newcomer need not read at start-up: deprecations inside dependencies, TensorFlow's logs.
+QUIET = {
+    "PYTHONWARNINGS": "ignore::DeprecationWarning,ignore::PendingDeprecationWarning",
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+}
+
+
 def child_environment(settings: Settings, base: dict[str, str] | None = None) -> dict[str, str]:
     """The environment every started process gets: the project on the path, telemetry off,
-    the values endpoints.yml refers to, and the secrets resolved once here."""
+    the values endpoints.yml refers to, and the secrets resolved once here. Dependencies'
+    deprecation notices and TensorFlow's start-up chatter are hidden unless asked for (set
+    ``PYTHONWARNINGS`` or ``TF_CPP_MIN_LOG_LEVEL`` yourself to see them)."""
     env = dict(os.environ if base is None else base)
+    for name, value in QUIET.items():
+        env.setdefault(name, value)
     env.update(
         PYTHONPATH=str(PROJECT_ROOT),
         RASA_TELEMETRY_ENABLED="false",
