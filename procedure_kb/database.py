@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine, create_engine, make_url
 
 
@@ -30,6 +31,21 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, future=True, json_serializer=_json, pool_pre_ping=True)
+
+
+@lru_cache(maxsize=16)
+def state_engine(url: str, metadata: MetaData) -> Engine:
+    """One shared engine per URL for small state tables (rate limits, quotas), shared by threads;
+    the SQLite folder and ``metadata``'s tables are created when missing."""
+    parsed = make_url(url)
+    kwargs: dict = {"pool_pre_ping": True, "future": True}
+    if parsed.get_backend_name() == "sqlite":
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 5}
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, **kwargs)
+    metadata.create_all(engine, checkfirst=True)
+    return engine
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

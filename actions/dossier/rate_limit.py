@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
-from pathlib import Path
 
 from sqlalchemy import (
     Column,
@@ -25,12 +24,12 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
-    create_engine,
     select,
 )
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 
 from bot.settings import load
+from procedure_kb.database import state_engine
 from procedure_kb.privacy import keyed_hash
 
 LIMIT = 5
@@ -66,18 +65,9 @@ def hash_key(kind: str, value: str) -> str:
     return KIND_PREFIX[kind] + digest[:63]
 
 
-@lru_cache(maxsize=8)
 def engine_for(url: str) -> Engine:
     """One engine per database URL; creates the SQLite directory and the table if needed."""
-    parsed = make_url(url)
-    kwargs: dict = {"pool_pre_ping": True, "future": True}
-    if parsed.get_backend_name() == "sqlite":
-        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 5}
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, **kwargs)
-    metadata.create_all(engine, checkfirst=True)
-    return engine
+    return state_engine(url, metadata)
 
 
 class VerificationRateLimiter:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from functools import lru_cache
-from pathlib import Path
 
 from sqlalchemy import (
     Column,
@@ -20,12 +18,11 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
-    create_engine,
     func,
     select,
 )
-from sqlalchemy.engine import Engine, make_url
 
+from procedure_kb.database import state_engine
 from procedure_kb.privacy import keyed_hash
 
 metadata = MetaData()
@@ -49,19 +46,6 @@ def _utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-@lru_cache(maxsize=8)
-def _engine(url: str) -> Engine:
-    parsed = make_url(url)
-    kwargs: dict = {"pool_pre_ping": True, "future": True}
-    if parsed.get_backend_name() == "sqlite":
-        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 5}
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, **kwargs)
-    metadata.create_all(engine, checkfirst=True)
-    return engine
-
-
 class DailyQuota:
     """At most ``per_client`` writes of ``kind`` per address and ``per_day`` in all, in 24 hours."""
 
@@ -74,7 +58,7 @@ class DailyQuota:
         per_day: int,
         clock: Callable[[], datetime] = _utcnow,
     ) -> None:
-        self.engine = _engine(database_url)
+        self.engine = state_engine(database_url, metadata)
         self.secret = secret
         self.kind = kind
         self.per_client = per_client
