@@ -12,7 +12,7 @@ OUT ?= results/eval.json
 # Rasa's usage telemetry stays off in every command the project runs (docs/security.md).
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help setup kb nlu-data train run shell actions test lint validate eval bench retention clean
+.PHONY: help setup kb nlu-data train run shell actions test lint validate eval bench retention prod prod-stop clean
 
 help:
 	@echo "make run    - cài đặt (nếu cần), huấn luyện (nếu cần), chạy trợ lý và trang minh hoạ"
@@ -56,6 +56,14 @@ run: kb train
 
 actions: $(STAMP)
 	$(RASA) run actions --actions actions
+
+# The production shape on this machine, in the background: PostgreSQL, Redis, two Rasa servers,
+# two action servers, nginx in front on 127.0.0.1:$${PROD_PORT:-8080} (docs/deployment.md).
+prod: kb train
+	$(PY) -m bot.prod start
+
+prod-stop: $(STAMP)
+	$(PY) -m bot.prod stop
 
 # Chat in the terminal: starts the sandbox and the action server, then `rasa shell`.
 shell: kb train

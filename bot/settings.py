@@ -74,6 +74,14 @@ class Settings:
     feedback_per_address_per_day: int = 200
     feedback_per_day: int = 20000
     conversation_retention_days: int = 90
+    # The production shape on one machine (`make prod`, bot/prod.py, docs/deployment.md).
+    prod_port: int = 8080
+    prod_actions_port: int = 8081
+    prod_rasa_ports: tuple[int, ...] = (5105, 5106)
+    prod_actions_ports: tuple[int, ...] = (5155, 5156)
+    prod_web_port: int = 5180
+    prod_onestop_port: int = 5177
+    prod_database_url: str = ""
 
     @property
     def action_endpoint_url(self) -> str:
@@ -136,7 +144,19 @@ def load(env: dict[str, str] | None = None) -> Settings:
         feedback_per_address_per_day=int(env.get("FEEDBACK_PER_ADDRESS_PER_DAY", "200")),
         feedback_per_day=int(env.get("FEEDBACK_PER_DAY", "20000")),
         conversation_retention_days=int(env.get("CONVERSATION_RETENTION_DAYS", "90")),
+        prod_port=int(env.get("PROD_PORT", "8080")),
+        prod_actions_port=int(env.get("PROD_ACTIONS_PORT", "8081")),
+        prod_rasa_ports=_ports(env.get("PROD_RASA_PORTS", "5105 5106")),
+        prod_actions_ports=_ports(env.get("PROD_ACTIONS_PORTS", "5155 5156")),
+        prod_web_port=int(env.get("PROD_WEB_PORT", "5180")),
+        prod_onestop_port=int(env.get("PROD_ONESTOP_PORT", "5177")),
+        prod_database_url=env.get("PROD_DATABASE_URL", "").strip(),
     )
+
+
+def _ports(value: str) -> tuple[int, ...]:
+    """Space- or comma-separated port numbers."""
+    return tuple(int(part) for part in value.replace(",", " ").split())
 
 
 def problems(settings: Settings) -> list[str]:

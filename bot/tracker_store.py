@@ -20,8 +20,9 @@ from typing import Any
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import create_engine, make_url
 
+from procedure_kb.database import create_tables
 from procedure_kb.privacy import MASK, mask_phone, scrub
 
 logger = logging.getLogger(__name__)
@@ -112,6 +113,13 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         for key in ("dialect", "port", "db", "username", "password", "url"):
             kwargs.pop(key, None)
+        if url.get_backend_name() == "postgresql":
+            # Several Rasa processes may start at once: one creates the table, the others wait.
+            engine = create_engine(url, future=True)
+            try:
+                create_tables(engine, SQLTrackerStore.Base.metadata)
+            finally:
+                engine.dispose()
         super().__init__(
             domain=domain,
             dialect=url.drivername,

@@ -6,7 +6,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, event, text
 from sqlalchemy.engine import Engine, create_engine, make_url
 
 
@@ -44,8 +44,21 @@ def state_engine(url: str, metadata: MetaData) -> Engine:
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, **kwargs)
-    metadata.create_all(engine, checkfirst=True)
+    create_tables(engine, metadata)
     return engine
+
+
+# Any fixed number: the PostgreSQL advisory lock under which processes create state tables.
+SCHEMA_LOCK = 7_115_501
+
+
+def create_tables(engine: Engine, metadata: MetaData) -> None:
+    """Create ``metadata``'s missing tables; safe when several processes start at once (on
+    PostgreSQL one creates them while the others wait on an advisory lock)."""
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
+        metadata.create_all(conn, checkfirst=True)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
