@@ -25,8 +25,6 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -246,7 +244,7 @@ def start(env: dict[str, str], model: Path) -> int:
         return 1
     save_record(folder, record)
     entry = f"http://{public.host}:{public.prod_port}"
-    if not wait_until_ready(f"{entry}/webhooks/rest/"):
+    if not wait_until_up(f"{entry}/webhooks/rest/", timeout=60):
         print(f"Lỗi: {entry} chưa trả lời (xem {folder}/nginx/error.log).", file=sys.stderr)
         return 1
     print(
@@ -260,20 +258,6 @@ def start(env: dict[str, str], model: Path) -> int:
         flush=True,
     )
     return 0
-
-
-def wait_until_ready(url: str, timeout: float = 60.0) -> bool:
-    """Poll ``url`` through nginx until it answers 200."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    return True
-        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-            pass
-        time.sleep(0.5)
-    return False
 
 
 def terminate(pid: int, wait: float = 15.0) -> None:

@@ -131,11 +131,13 @@ def commands(settings: Settings, model: Path) -> list[tuple[str, list[str], str]
 SHELL_BACKGROUND = 2
 
 
-def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 300.0) -> bool:
-    """Poll ``url`` until it answers 200, the process dies or ``timeout`` passes."""
+def wait_until_up(
+    url: str, process: subprocess.Popen | None = None, timeout: float = 300.0
+) -> bool:
+    """Poll ``url`` until it answers 200, ``process`` (if given) dies or ``timeout`` passes."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if process.poll() is not None:
+        if process is not None and process.poll() is not None:
             return False
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
