@@ -10,7 +10,9 @@ It is ``rasa run`` with the project's safe defaults, built from :mod:`bot.settin
   sends no cookies, so no page may make a citizen's browser send them (:func:`install_cors_policy`);
 * Sanic limits request bodies (``REQUEST_MAX_BYTES``) and trusts forwarded client addresses only
   from the number of proxies configured (``PROXIES_COUNT``);
-* Rasa's telemetry is off.
+* Rasa's telemetry is off;
+* action server responses are checked with one validator built once
+  (:mod:`bot.action_response_schema`), not a new one per response.
 
 It refuses to start when :func:`bot.settings.problems` finds an unsafe setting.
 """
@@ -22,6 +24,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bot import action_response_schema
 from bot.settings import PROJECT_ROOT, Settings, load, problems
 
 
@@ -92,6 +95,7 @@ def main(args: list[str] | None = None) -> int:
         return 2
     os.environ.update(sanic_environment(settings))
     install_cors_policy()
+    action_response_schema.install()
     sys.argv = rasa_argv(settings, options.model, options.endpoints)
     from rasa.__main__ import main as rasa_main
 
